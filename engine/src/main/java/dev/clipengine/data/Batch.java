@@ -1,0 +1,85 @@
+package dev.clipengine.data;
+
+import dev.clipengine.model.ModelConfig;
+
+/**
+ * The model's input for up to {@code capacity} pairs, in buffers allocated once and refilled every
+ * step: the patches of every image, and the token ids of every caption back to back.
+ */
+public final class Batch {
+
+    private final int capacity;
+    private final int patchValuesPerImage;
+    /** {@code [size * patchesPerImage, patchDim]}: image k's patches are rows k*np .. k*np+np-1. */
+    public final float[] patches;
+    /** The captions' token ids back to back; caption k is {@code tokenIds[tokenStart[k] .. tokenStart[k+1])}. */
+    public final int[] tokenIds;
+    /** {@code size + 1} entries; {@code tokenStart[0] = 0}. */
+    public final int[] tokenStart;
+    /** Each pair's class, or -1. */
+    public final int[] labels;
+    private int size;
+
+    public Batch(ModelConfig config, int capacity) {
+        this.capacity = capacity;
+        this.patchValuesPerImage = config.patchesPerImage() * config.patchDim();
+        this.patches = new float[Math.multiplyExact(capacity, patchValuesPerImage)];
+        this.tokenIds = new int[Math.multiplyExact(capacity, config.maxTokens())];
+        this.tokenStart = new int[capacity + 1];
+        this.labels = new int[capacity];
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int tokenCount() {
+        return tokenStart[size];
+    }
+
+    /**
+     * Fills the batch with {@code count} pairs: pair k is {@code examples[order[from + k]]}, its
+     * caption already encoded as {@code tokens[order[from + k]]}.
+     */
+    public void fill(EncodedPairs pairs, int[] order, int from, int count) {
+        if (count < 1 || count > capacity) {
+            throw new IllegalArgumentException("batch of " + count + " pairs, capacity " + capacity);
+        }
+        ModelConfig config = pairs.config();
+        int tokens = 0;
+        for (int k = 0; k < count; k++) {
+            int index = order[from + k];
+            Example example = pairs.example(index);
+            Patches.extract(example.pixels(), config.channels(), config.imageSize(), config.patchSize(),
+                    patches, k * patchValuesPerImage);
+            int[] ids = pairs.tokens(index);
+            tokenStart[k] = tokens;
+            System.arraycopy(ids, 0, tokenIds, tokens, ids.length);
+            tokens += ids.length;
+            labels[k] = example.label();
+        }
+        tokenStart[count] = tokens;
+        size = count;
+    }
+
+    /** Fills only the captions (for encoding texts alone): caption k is {@code captions[from + k]}. */
+    public void fillCaptions(int[][] captions, int from, int count) {
+        if (count < 1 || count > capacity) {
+            throw new IllegalArgumentException("batch of " + count + " captions, capacity " + capacity);
+        }
+        int tokens = 0;
+        for (int k = 0; k < count; k++) {
+            int[] ids = captions[from + k];
+            tokenStart[k] = tokens;
+            System.arraycopy(ids, 0, tokenIds, tokens, ids.length);
+            tokens += ids.length;
+            labels[k] = -1;
+        }
+        tokenStart[count] = tokens;
+        size = count;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.clipengine.model;
+
+import dev.clipengine.data.Batch;
+import dev.clipengine.kernels.Backend;
+
+import java.util.Arrays;
+
+/**
+ * The forward and backward passes of a {@link ClipModel} over batches of up to {@code maxBatch}
+ * pairs, on one backend. Every buffer is planned here once, so a step allocates nothing.
+ * <pre>
+ *   text:  token ids -> gather embeddings -> Tower -> t
+ *   image: patches                        -> Tower -> v
+ *   head:  logits = exp(logit_scale) v t^T -> symmetric cross-entropy
+ * </pre>
+ */
+public final class ClipGraph {
+
+    private final ClipModel model;
+    private final Backend backend;
+    private final ModelConfig config;
+    private final int maxBatch;
+    private final Gradients gradients;
+
+    private final Tower textTower;
+    private final Tower imageTower;
+    private final ContrastiveHead head;
+    private final float[] tokenVectors;   // [tokens, word_dim]
+    private final float[] dTokenVectors;
+    private final int[] imagePatchStart;  // item k's patches start at row k * patchesPerImage
+
+    private Batch batch;
+    private float scale;
+
+    public ClipGraph(ClipModel model, Backend backend, int maxBatch) {
+        this.model = model;
+        this.backend = backend;
+        this.config = model.config();
+        this.maxBatch = maxBatch;
+        this.gradients = new Gradients(model);
+        int maxTokens = Math.multiplyExact(maxBatch, config.maxTokens());
+        int maxPatches = Math.multiplyExact(maxBatch, config.patchesPerImage());
+        this.textTower = new Tower(config.wordDim(), config.textHidden(), config.embedDim(), config.normalize(),
+                maxTokens, maxBatch, model.textEncoderWeight, model.textEncoderBias, model.textProjectionWeight,
+                model.textProjectionBias, gradients);
+        this.imageTower = new Tower(config.patchDim(), config.imageHidden(), config.embedDim(), config.normalize(),
+                maxPatches, maxBatch, model.imageEncoderWeight, model.imageEncoderBias,
+                model.imageProjectionWeight, model.imageProjectionBias, gradients);
+        this.head = new ContrastiveHead(maxBatch);
+        this.tokenVectors = new float[Math.multiplyExact(maxTokens, config.wordDim())];
+        this.dTokenVectors = new float[tokenVectors.length];
+        this.imagePatchStart = new int[maxBatch + 1];
+        for (int k = 0; k <= maxBatch; k++) {
+            imagePatchStart[k] = k * config.patchesPerImage();
+        }
+    }
+
+    public ClipModel model() {
+        return model;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Written by {@link #backward()}. */
+    public Gradients gradients() {
+        return gradients;
+    }
+
+    /** Runs both towers and the head; returns the batch's loss. Needs at least 1 pair. */
+    public double forward(Batch batch) {
+        encodeTexts(batch);
+        encodeImages(batch);
+        // StrictMath: the same scale whether this runs interpreted or compiled
+        scale = (float) StrictMath.exp(model.logitScale());
+        return head.forward(backend, batch.size(), config.embedDim(), imageTower.output(), textTower.output(), scale);
+    }
+
+    /** Overwrites every gradient with that of the last {@link #forward}'s loss. */
+    public void backward() {
+        int n = batch.size();
+        int dim = config.embedDim();
+        double dLogScale = head.backward(backend, n, dim, imageTower.output(), textTower.output(), scale,
+                imageTower.dOutput, textTower.dOutput);
+        gradients.data(ClipModel.LOGIT_SCALE)[0] = (float) dLogScale;
+        imageTower.backward(backend, null);
+        textTower.backward(backend, dTokenVectors);
+        float[] dEmbedding = gradients.data(ClipModel.TOKEN_EMBEDDING);
+        Arrays.fill(dEmbedding, 0f);
+        backend.scatterAdd(batch.tokenCount(), batch.tokenIds, config.wordDim(), dTokenVectors, dEmbedding);
+    }
+
+    /** The captions' embeddings {@code [size, embed_dim]}, valid until the next call. */
+    public float[] encodeTexts(Batch batch) {
+        checkCapacity(batch);
+        this.batch = batch;
+        backend.gather(batch.tokenCount(), batch.tokenIds, config.wordDim(),
+                model.tokenEmbedding.data(), tokenVectors);
+        textTower.forward(backend, tokenVectors, batch.size(), batch.tokenStart);
+        return textTower.output();
+    }
+
+    /** The images' embeddings {@code [size, embed_dim]}, valid until the next call. */
+    public float[] encodeImages(Batch batch) {
+        checkCapacity(batch);
+        this.batch = batch;
+        imageTower.forward(backend, batch.patches, batch.size(), imagePatchStart);
+        return imageTower.output();
+    }
+
+    /** The logits of the last forward, {@code [n, n]}, rows images, valid until the next call. */
+    public float[] logits() {
+        return head.logits();
+    }
+
+    private void checkCapacity(Batch batch) {
+        if (batch.size() < 1 || batch.size() > maxBatch) {
+            throw new IllegalArgumentException("batch of " + batch.size() + " pairs; this graph takes 1.." + maxBatch);
+        }
+    }
+}

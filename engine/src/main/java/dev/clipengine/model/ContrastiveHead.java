@@ -1,0 +1,70 @@
+package dev.clipengine.model;
+
+import dev.clipengine.kernels.Backend;
+
+/**
+ * CLIP's symmetric contrastive loss over a batch of n pairs (contract section 1): logits
+ * {@code scale * v_i . t_j} (rows images, columns captions), cross-entropy with the diagonal as
+ * target both along rows (image to text) and along columns (text to image), averaged.
+ */
+final class ContrastiveHead {
+
+    private final float[] logits;
+    private final float[] rowProbabilities;
+    private final float[] columnProbabilities;
+    private final float[] rowLogSumExp;
+    private final float[] columnLogSumExp;
+    private final float[] dLogits;
+
+    ContrastiveHead(int maxBatch) {
+        int cells = Math.multiplyExact(maxBatch, maxBatch);
+        logits = new float[cells];
+        rowProbabilities = new float[cells];
+        columnProbabilities = new float[cells];
+        dLogits = new float[cells];
+        rowLogSumExp = new float[maxBatch];
+        columnLogSumExp = new float[maxBatch];
+    }
+
+    /** The loss of image embeddings v and caption embeddings t (both {@code [n, dim]}). */
+    double forward(Backend backend, int n, int dim, float[] v, float[] t, float scale) {
+        backend.sgemm(false, true, n, n, dim, scale, v, 0, dim, t, 0, dim, 0f, logits, 0, n);
+        backend.softmaxRows(n, n, logits, rowProbabilities, rowLogSumExp);
+        backend.softmaxColumns(n, n, logits, columnProbabilities, columnLogSumExp);
+        // -log softmax(logits)[i][i] = logSumExp_i - logits[i][i], never log(0)
+        double imageToText = 0;
+        double textToImage = 0;
+        for (int i = 0; i < n; i++) {
+            imageToText += rowLogSumExp[i] - logits[i * n + i];
+            textToImage += columnLogSumExp[i] - logits[i * n + i];
+        }
+        return (imageToText / n + textToImage / n) / 2;
+    }
+
+    /**
+     * Writes dV and dT (both {@code [n, dim]}) for the last forward and returns the gradient of
+     * the loss w.r.t. the log of the scale.
+     */
+    double backward(Backend backend, int n, int dim, float[] v, float[] t, float scale, float[] dV, float[] dT) {
+        // the card's [Similarity - Target] in both directions, each averaged over its n rows, then halved
+        float weight = 1f / (2f * n);
+        double dLogScale = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int ij = i * n + j;
+                float target = i == j ? 2f : 0f;
+                dLogits[ij] = (rowProbabilities[ij] + columnProbabilities[ij] - target) * weight;
+                // logits = exp(logit_scale) * similarity, so d logits / d logit_scale = logits
+                dLogScale += (double) dLogits[ij] * logits[ij];
+            }
+        }
+        backend.sgemm(false, false, n, dim, n, scale, dLogits, 0, n, t, 0, dim, 0f, dV, 0, dim);
+        backend.sgemm(true, false, n, dim, n, scale, dLogits, 0, n, v, 0, dim, 0f, dT, 0, dim);
+        return dLogScale;
+    }
+
+    /** The logits of the last forward, {@code [n, n]} row-major (valid until the next call). */
+    float[] logits() {
+        return logits;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.clipengine.training;
+
+import dev.clipengine.model.Tensor;
+
+import java.util.List;
+
+/** Updates the trained tensors from their gradients, PyTorch's way (contract section 2). */
+public interface Optimizer {
+
+    /** One update of every trained tensor at learning rate lr. */
+    void step(float lr);
+
+    /** The number of steps taken. */
+    long steps();
+
+    /** The optimizer's per-tensor state, named {@code optimizer.<moment>.<tensor name>}, for checkpoints. */
+    List<Tensor> state();
+
+    /** One line: the optimizer and its hyper-parameters. */
+    String describe();
+}

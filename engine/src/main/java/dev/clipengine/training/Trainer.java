@@ -1,0 +1,123 @@
+package dev.clipengine.training;
+
+import dev.clipengine.BadInputException;
+import dev.clipengine.Rng;
+import dev.clipengine.data.Batch;
+import dev.clipengine.data.EncodedPairs;
+import dev.clipengine.model.ClipGraph;
+import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.Gradients;
+import dev.clipengine.model.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains a model on image-caption pairs: epochs of shuffled (or file-order) full batches, one
+ * forward, backward and optimizer update per step. The graph, batch and optimizer state are
+ * planned once; a step allocates nothing.
+ */
+public final class Trainer {
+
+    /** Salts of the random streams drawn from the seed, so each stays independent of the others. */
+    private static final long DATA_ORDER_STREAM = 1;
+
+    private final ClipModel model;
+    private final ClipGraph graph;
+    private final EncodedPairs pairs;
+    private final TrainingOptions options;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final Batch batch;
+    private final int[] order;
+    private final Rng dataOrder;
+    private final long totalSteps;
+    private final int batchesPerEpoch;
+
+    public Trainer(ClipGraph graph, EncodedPairs pairs, TrainingOptions options) {
+        this.model = graph.model();
+        this.graph = graph;
+        this.pairs = pairs;
+        this.options = options;
+        if (pairs.size() < options.batchSize()) {
+            throw new BadInputException("the training data has " + pairs.size() + " pairs, fewer than one batch of "
+                    + options.batchSize() + " (lower --batch-size)");
+        }
+        this.batchesPerEpoch = pairs.size() / options.batchSize();
+        this.totalSteps = options.totalSteps(pairs.size());
+        this.optimizer = createOptimizer(graph, options);
+        this.schedule = "cosine".equals(options.schedule())
+                ? LearningRateSchedule.cosine(options.learningRate(), options.warmup(), totalSteps)
+                : LearningRateSchedule.constant(options.learningRate());
+        this.batch = new Batch(model.config(), options.batchSize());
+        this.order = new int[pairs.size()];
+        this.dataOrder = new Rng(options.seed()).fork(DATA_ORDER_STREAM);
+    }
+
+    private static Optimizer createOptimizer(ClipGraph graph, TrainingOptions options) {
+        ClipModel model = graph.model();
+        Gradients gradients = graph.gradients();
+        List<TrainedTensor> trained = new ArrayList<>();
+        for (Tensor parameter : model.tensors()) {
+            boolean fixedScale = parameter.name().equals(ClipModel.LOGIT_SCALE) && !model.config().learnableScale();
+            if (!fixedScale) {
+                trained.add(new TrainedTensor(parameter, gradients.get(parameter.name())));
+            }
+        }
+        return switch (options.optimizer()) {
+            case "sgd" -> new Sgd(graph.backend(), trained, options.momentum(), options.weightDecay());
+            case "adamw" -> new AdamW(graph.backend(), trained, options.beta1(), options.beta2(), options.eps(),
+                    options.weightDecay());
+            default -> throw new BadInputException("unknown optimizer '" + options.optimizer() + "' (sgd, adamw)");
+        };
+    }
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Runs every step, telling the listener after each; returns the losses of every step. */
+    public double[] run(TrainingListener listener) {
+        double[] losses = new double[Math.toIntExact(totalSteps)];
+        for (long step = 0; step < totalSteps; step++) {
+            int batchInEpoch = (int) (step % batchesPerEpoch);
+            if (batchInEpoch == 0) {
+                startEpoch();
+            }
+            batch.fill(pairs, order, batchInEpoch * options.batchSize(), options.batchSize());
+            float lr = (float) schedule.rate(step);
+            long start = System.nanoTime();
+            double loss = step(step, lr);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            losses[(int) step] = loss;
+            listener.step(new TrainingListener.StepReport(step + 1, totalSteps, step / batchesPerEpoch + 1, loss, lr,
+                    StrictMath.exp(model.logitScale()), seconds, batch.size()));
+        }
+        return losses;
+    }
+
+    /** One forward, backward and update on the current batch; returns its loss. */
+    private double step(long step, float lr) {
+        double loss = graph.forward(batch);
+        if (!Double.isFinite(loss)) {
+            throw new NonFiniteException(step + 1, "the loss (" + loss + ")");
+        }
+        graph.backward();
+        optimizer.step(lr);
+        model.clampLogitScale();
+        return loss;
+    }
+
+    private void startEpoch() {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (options.shuffle()) {
+            dataOrder.shuffle(order, order.length);
+        }
+    }
+}

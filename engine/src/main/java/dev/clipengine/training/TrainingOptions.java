@@ -1,0 +1,27 @@
+package dev.clipengine.training;
+
+/**
+ * How to train (contract section 2). Exactly one of steps and epochs is positive.
+ *
+ * @param optimizer   {@code adamw} or {@code sgd}
+ * @param schedule    {@code constant} or {@code cosine}
+ * @param logEvery    report the loss every this many steps
+ */
+public record TrainingOptions(long steps, int epochs, int batchSize, double learningRate, String optimizer,
+                              float momentum, float weightDecay, float beta1, float beta2, float eps, long seed,
+                              boolean shuffle, String schedule, long warmup, int logEvery) {
+
+    public TrainingOptions {
+        if ((steps > 0) == (epochs > 0)) {
+            throw new IllegalArgumentException("exactly one of steps and epochs must be positive");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive");
+        }
+    }
+
+    /** The number of steps over a training set of the given size: full batches only. */
+    public long totalSteps(int trainingPairs) {
+        return steps > 0 ? steps : (long) epochs * (trainingPairs / batchSize);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.clipengine.training;
+
+import dev.clipengine.data.EncodedPairs;
+import dev.clipengine.data.PairDataset;
+import dev.clipengine.data.ShapesDataset;
+import dev.clipengine.io.ModelFile;
+import dev.clipengine.kernels.Backend;
+import dev.clipengine.kernels.Backends;
+import dev.clipengine.model.ClipGraph;
+import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.Vocabulary;
+
+import java.nio.file.Path;
+
+/** A short, fixed training run used by the tests, runnable in this JVM or as a fresh one. */
+final class TrainingRuns {
+
+    /** Small enough for a test, big enough that every kernel takes its vector paths and tails. */
+    static final ModelConfig CONFIG = new ModelConfig(16, 4, 3, 1, 19, 37, 45, 21, 8, true, true);
+
+    private TrainingRuns() {
+    }
+
+    record Run(ClipModel model, double[] losses) {
+    }
+
+    static Run train(String backendName, int threads, String optimizer, long steps) {
+        PairDataset data = ShapesDataset.generate(CONFIG.imageSize(), CONFIG.channels(), 3, 256, 0);
+        Vocabulary vocabulary = Vocabulary.fromCaptions(data.train().stream().map(e -> e.caption()).toList());
+        ClipModel model = ClipModel.initialize(CONFIG.withVocabSize(vocabulary.size()), vocabulary, 11);
+        TrainingOptions options = new TrainingOptions(steps, 0, 32, 2e-3, optimizer, optimizer.equals("sgd") ? 0.9f : 0f,
+                0.1f, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0);
+        try (Backend backend = Backends.create(backendName, threads)) {
+            EncodedPairs pairs = new EncodedPairs(model.config(), vocabulary, data.train(), "shapes");
+            Trainer trainer = new Trainer(new ClipGraph(model, backend, 32), pairs, options);
+            double[] losses = trainer.run(report -> { });
+            return new Run(model, losses);
+        }
+    }
+
+    /** Trains as {@link #train} would and saves the model: {@code backend threads optimizer steps out-file}. */
+    public static void main(String[] args) throws Exception {
+        Run run = train(args[0], Integer.parseInt(args[1]), args[2], Long.parseLong(args[3]));
+        ModelFile.save(run.model(), Path.of(args[4]));
+    }
+}
