@@ -6,6 +6,8 @@ package dev.clipengine;
  */
 public class BadInputException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     public BadInputException(String message) {
         super(message);
     }

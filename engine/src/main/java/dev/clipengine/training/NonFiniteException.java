@@ -3,6 +3,8 @@ package dev.clipengine.training;
 /** Training met a NaN or infinite loss: the step was not applied (exit status 3 on the command line). */
 public final class NonFiniteException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final long step;
 
     public NonFiniteException(long step, String what) {

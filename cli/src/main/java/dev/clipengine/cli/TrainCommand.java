@@ -1,0 +1,313 @@
+package dev.clipengine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.clipengine.BadInputException;
+import dev.clipengine.data.EncodedPairs;
+import dev.clipengine.data.PairDataset;
+import dev.clipengine.eval.Retrieval;
+import dev.clipengine.io.ModelFile;
+import dev.clipengine.kernels.Backend;
+import dev.clipengine.kernels.Backends;
+import dev.clipengine.model.ClipGraph;
+import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.Vocabulary;
+import dev.clipengine.training.AdamW;
+import dev.clipengine.training.Trainer;
+import dev.clipengine.training.TrainingOptions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code clip-engine train}: trains a model and reports its held-out scores. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+        description = "Train a CLIP model on image-caption pairs (the built-in shapes data by default).")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Compute backend: scalar, vector, or one another module provides. Default: vector when "
+                    + "the Vector API is enabled, else scalar.")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on. Default: every core.")
+    Integer threads;
+
+    @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSources.BUILT_IN,
+            description = "Training pairs: '" + DataSources.BUILT_IN + "' (built in, no files) or a TSV file with "
+                    + "filepath and title columns.")
+    String data;
+
+    @Option(names = "--val-data", paramLabel = "FILE", description = "A TSV of held-out pairs to score at the end.")
+    Path valData;
+
+    @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
+            description = "Hold out the last fraction F of a TSV's rows for scoring (0 <= F < 1).")
+    double valSplit;
+
+    @ArgGroup(exclusive = true)
+    ModelSource modelSource = new ModelSource();
+
+    static final class ModelSource {
+        @Option(names = "--model", paramLabel = "CONFIG", defaultValue = ModelConfigs.DEFAULT,
+                description = "Model config: 'default', 'seed' (the walkthrough card's tiny model) or a JSON file "
+                        + "with the config keys.")
+        String model = ModelConfigs.DEFAULT;
+
+        @Option(names = "--init", paramLabel = "CHECKPOINT",
+                description = "Start from this model file (config and vocabulary from its metadata).")
+        Path init;
+    }
+
+    @ArgGroup(exclusive = true)
+    Length length = new Length();
+
+    static final class Length {
+        @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps to take.")
+        Long steps;
+
+        @Option(names = "--epochs", paramLabel = "N",
+                description = "Passes over the training data. Default: " + TrainCommand.DEFAULT_EPOCHS
+                        + " when --steps is not given.")
+        Integer epochs;
+    }
+
+    static final int DEFAULT_EPOCHS = 30;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Pairs per step.")
+    int batchSize;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.002", description = "Learning rate.")
+    double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adamw", description = "sgd or adamw.")
+    String optimizer;
+
+    @Option(names = "--momentum", paramLabel = "X", defaultValue = "0", description = "SGD momentum.")
+    double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.0",
+            description = "Weight decay, on weight matrices and embeddings only.")
+    double weightDecay;
+
+    @Option(names = "--beta1", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA1, description = "AdamW beta1.")
+    double beta1;
+
+    @Option(names = "--beta2", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA2, description = "AdamW beta2.")
+    double beta2;
+
+    @Option(names = "--eps", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_EPS, description = "AdamW epsilon.")
+    double eps;
+
+    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine",
+            description = "Learning rate: constant, or cosine (linear warmup, then cosine decay to 0).")
+    String schedule;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "100", description = "Warmup steps of the cosine schedule.")
+    long warmup;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of the initial weights, the built-in data and the data order.")
+    long seed;
+
+    @Option(names = "--no-shuffle", description = "Take batches in file order instead of a new random order each epoch.")
+    boolean noShuffle;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Where to save the trained model (safetensors). Default: runs/<timestamp>/model.safetensors.")
+    Path out;
+
+    @Option(names = "--results", paramLabel = "FILE", description = "Write the final loss and held-out scores as JSON.")
+    Path results;
+
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "Print a progress line every N steps. Default: about every 2 seconds.")
+    Long logEvery;
+
+    @Option(names = "--quiet", description = "Print only the final summary.")
+    boolean quiet;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        TrainingOptions options = trainingOptions();
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        String backendName = backend == null ? Backends.defaultName() : backend;
+        Path modelOut = this.out != null ? this.out
+                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
+                "model.safetensors");
+        checkWritable(modelOut, "--out");
+        if (results != null) {
+            checkWritable(results, "--results");
+        }
+
+        ModelConfig requested = modelSource.init == null ? ModelConfigs.resolve(modelSource.model) : null;
+        ClipModel initial = modelSource.init == null ? null : ModelFile.load(modelSource.init);
+        ModelConfig shape = initial != null ? initial.config() : requested;
+        PairDataset dataset = DataSources.load(data, shape, seed, valData, valSplit);
+        ClipModel model = initial != null ? initial
+                : ClipModel.initialize(requested.withVocabSize(vocabularyOf(dataset).size()), vocabularyOf(dataset), seed);
+        ModelConfig config = model.config();
+
+        try (Backend compute = Backends.create(backendName, threadCount)) {
+            EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)");
+            EncodedPairs heldOut = new EncodedPairs(config, model.vocabulary(), dataset.heldOut(),
+                    dataset.name() + " (held out)");
+            ClipGraph graph = new ClipGraph(model, compute, options.batchSize());
+            Trainer trainer = new Trainer(graph, train, options);
+            if (!quiet) {
+                out.println("backend:   " + compute.describe());
+                out.println("data:      " + dataset.name() + ": " + train.size() + " training pairs, " + heldOut.size()
+                        + " held out" + (dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size()
+                        + " classes"));
+                out.println("model:     " + describe(config, modelSource.init));
+                out.println("training:  " + trainer.totalSteps() + " steps of " + options.batchSize() + " pairs, "
+                        + trainer.optimizer().describe() + ", lr " + options.learningRate() + " " + options.schedule()
+                        + ", seed " + options.seed());
+            }
+            long start = System.nanoTime();
+            ProgressPrinter progress = new ProgressPrinter(out, quiet, logEvery);
+            double[] losses = trainer.run(progress);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double finalLoss = tailMean(losses, 50);
+
+            ModelFile.save(model, modelOut);
+            Retrieval.Scores scores = Retrieval.evaluate(graph, heldOut, dataset.classNames(), options.batchSize());
+            out.printf("trained %d steps in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %d steps)%n",
+                    losses.length, seconds, losses.length * (double) options.batchSize() / seconds, finalLoss,
+                    Math.min(50, losses.length));
+            if (scores.pairs() > 0) {
+                out.printf("held out (%d pairs): zero-shot top-1 %s over %d classes, image->text top-1 %s, "
+                                + "text->image top-1 %s%n", scores.pairs(), percent(scores.zeroShotTop1()),
+                        scores.classes(), percent(scores.imageToTextTop1()), percent(scores.textToImageTop1()));
+            }
+            out.println("model saved to " + modelOut);
+            if (results != null) {
+                writeResults(results, finalLoss, losses.length, seconds, scores);
+                out.println("results written to " + results);
+            }
+        }
+        return Main.OK;
+    }
+
+    private TrainingOptions trainingOptions() {
+        if (length.steps != null && length.steps < 1) {
+            throw new BadInputException("--steps must be at least 1, got " + length.steps);
+        }
+        if (length.epochs != null && length.epochs < 1) {
+            throw new BadInputException("--epochs must be at least 1, got " + length.epochs);
+        }
+        Options.range("--batch-size", batchSize, 1, 1 << 16);
+        Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
+        Options.positive("--lr", lr);
+        Options.range("--momentum", momentum, 0, 1);
+        Options.range("--weight-decay", weightDecay, 0, 1e6);
+        Options.range("--beta1", beta1, 0, 1);
+        Options.range("--beta2", beta2, 0, 1);
+        Options.positive("--eps", eps);
+        Options.range("--val-split", valSplit, 0, 0.99);
+        Options.range("--warmup", warmup, 0, Long.MAX_VALUE);
+        if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
+            throw new BadInputException("--optimizer must be sgd or adamw, got '" + optimizer + "'");
+        }
+        if (optimizer.equals("adamw") && momentum != 0) {
+            throw new BadInputException("--momentum is for sgd; adamw has --beta1 and --beta2");
+        }
+        if (!schedule.equals("constant") && !schedule.equals("cosine")) {
+            throw new BadInputException("--schedule must be constant or cosine, got '" + schedule + "'");
+        }
+        if (logEvery != null && logEvery < 1) {
+            throw new BadInputException("--log-every must be at least 1, got " + logEvery);
+        }
+        long steps = length.steps == null ? 0 : length.steps;
+        int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
+                : length.epochs == null ? 0 : length.epochs;
+        return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
+                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup, 0);
+    }
+
+    private static Vocabulary vocabularyOf(PairDataset dataset) {
+        return Vocabulary.fromCaptions(dataset.train().stream().map(e -> e.caption()).toList());
+    }
+
+    private static String describe(ModelConfig c, Path init) {
+        return (init != null ? "from " + init + ": " : "")
+                + "images " + c.channels() + "x" + c.imageSize() + "x" + c.imageSize() + " in " + c.patchesPerImage()
+                + " patches of " + c.patchDim() + ", vocabulary " + c.vocabSize() + " x " + c.wordDim()
+                + ", hidden " + c.textHidden() + " (text) / " + c.imageHidden() + " (image), embed " + c.embedDim()
+                + (c.normalize() ? ", normalised" : "") + (c.learnableScale() ? ", learnable scale" : ", fixed scale");
+    }
+
+    private static double tailMean(double[] values, int count) {
+        int n = Math.min(count, values.length);
+        double sum = 0;
+        for (int i = values.length - n; i < values.length; i++) {
+            sum += values[i];
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static String percent(double fraction) {
+        return Double.isNaN(fraction) ? "n/a" : String.format("%.1f%%", 100 * fraction);
+    }
+
+    /** Fails before training, not after, when an output cannot be written. */
+    private static void checkWritable(Path file, String flag) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(flag + " " + file + " is a folder; give a file name");
+        }
+        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+            throw new BadInputException(flag + " " + file + ": " + parent + " is not a folder");
+        }
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new BadInputException(flag + " " + file + ": cannot create its folder (" + e.getMessage() + ")");
+        }
+        if (parent != null && !Files.isWritable(parent)) {
+            throw new BadInputException(flag + " " + file + ": its folder is not writable");
+        }
+    }
+
+    private static void writeResults(Path file, double loss, int steps, double seconds, Retrieval.Scores scores)
+            throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("loss", loss);
+        json.put("steps", steps);
+        json.put("seconds", seconds);
+        if (scores.pairs() > 0) {
+            json.put("held_out_pairs", scores.pairs());
+            if (!Double.isNaN(scores.zeroShotTop1())) {
+                json.put("zero_shot_top1", scores.zeroShotTop1());
+                json.put("zero_shot_classes", scores.classes());
+            }
+            json.put("image_to_text_top1", scores.imageToTextTop1());
+            json.put("text_to_image_top1", scores.textToImageTop1());
+        }
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temporary.toFile(), json);
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

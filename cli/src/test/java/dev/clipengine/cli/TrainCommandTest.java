@@ -1,0 +1,107 @@
+package dev.clipengine.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clipengine.io.ModelFile;
+import dev.clipengine.model.ClipModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainCommandTest {
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void trainsTheSeedModelAndWritesTheModelAndResults(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("seed.safetensors");
+        Path results = dir.resolve("results.json");
+        Result r = run("train", "--model", "seed", "--steps", "30", "--batch-size", "8", "--backend", "vector",
+                "--threads", "1", "--out", model.toString(), "--results", results.toString(), "--log-every", "10");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("backend:   vector"), r.out());
+        assertTrue(r.out().contains("step     30/30"), r.out());
+        ClipModel trained = ModelFile.load(model);
+        assertEquals(2, trained.config().embedDim());
+        JsonNode json = new ObjectMapper().readTree(results.toFile());
+        assertEquals(30, json.get("steps").asInt());
+        assertTrue(json.get("loss").isNumber());
+        double zeroShot = json.get("zero_shot_top1").asDouble();
+        assertTrue(zeroShot >= 0 && zeroShot <= 1, "a fraction: " + zeroShot);
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndStatusTwo() {
+        String[][] cases = {
+                {"train", "--no-such-flag"},
+                {"train", "--batch-size", "0"},
+                {"train", "--batch-size", "-3"},
+                {"train", "--steps", "5", "--epochs", "2"},
+                {"train", "--backend", "cuda"},
+                {"train", "--model", "seed", "--init", "x.safetensors"},
+                {"train", "--optimizer", "adamw", "--momentum", "0.9"},
+                {"train", "--lr", "-1"},
+                {"train", "--threads", "0"},
+                {"train", "--data", "no/such/file.tsv"},
+                {"train", "--init", "no/such/model.safetensors"},
+                {"train", "--model", "no-such-config.json"},
+        };
+        for (String[] args : cases) {
+            Result r = run(args);
+            String what = String.join(" ", args);
+            assertEquals(2, r.status(), what + " -> " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), what + " prints one line: " + r.err());
+            assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), what + ": " + r.err());
+        }
+    }
+
+    @Test
+    void unknownBackendListsTheBackends() {
+        Result r = run("train", "--backend", "cuda");
+        assertTrue(r.err().contains("scalar") && r.err().contains("vector"), r.err());
+    }
+
+    @Test
+    void fewerPairsThanOneBatchIsBadInput(@TempDir Path dir) throws Exception {
+        Result r = run("train", "--model", "seed", "--batch-size", "60000", "--steps", "1",
+                "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("fewer than one batch"), r.err());
+        assertFalse(Files.exists(dir.resolve("m.safetensors")), "nothing is saved");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Result r = run("train", "--help");
+        assertEquals(0, r.status());
+        for (String option : new String[] {"--backend", "--threads", "--data", "--model", "--init", "--steps", "--epochs",
+                "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay", "--seed", "--no-shuffle", "--out",
+                "--results"}) {
+            assertTrue(r.out().contains(option), option + " in\n" + r.out());
+        }
+        assertTrue(r.out().contains("Default: 256"), r.out());
+    }
+
+    @Test
+    void versionIsPrinted() {
+        Result r = run("--version");
+        assertEquals(0, r.status());
+        assertTrue(r.out().startsWith("clip-engine"), r.out());
+    }
+}

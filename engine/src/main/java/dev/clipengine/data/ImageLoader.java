@@ -1,0 +1,273 @@
+package dev.clipengine.data;
+
+import dev.clipengine.BadInputException;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * Reads a PNG or JPEG file into the {@link Example} pixel layout (contract section 4): 8-bit
+ * samples, R, G, B or one luminance channel, {@code (c, y, x)} order, at the model's image size.
+ *
+ * <p>Samples are taken from the decoded raster as stored, never through {@code getRGB}, which
+ * would convert colour spaces; that is what keeps exact-size images identical to what Python's
+ * image libraries read. Every failure is a {@link BadInputException} that names the file.
+ */
+public final class ImageLoader {
+
+    /** Largest width or height decoded: beyond it a file is more likely hostile than a photo. */
+    public static final int MAX_SIDE = 16_384;
+    /** Largest pixel count decoded, so one image cannot take gigabytes of memory. */
+    public static final long MAX_PIXELS = 100_000_000L;
+
+    private ImageLoader() {
+    }
+
+    /** {@code channels x imageSize x imageSize} bytes of the image in {@code file}. */
+    public static byte[] read(Path file, int imageSize, int channels) {
+        if (channels != 1 && channels != 3 || imageSize < 1) {
+            throw new IllegalArgumentException("expected 1 or 3 channels and a positive size, got " + channels
+                    + " and " + imageSize);
+        }
+        if (!Files.exists(file)) {
+            throw problem(file, "no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw problem(file, "a folder, not an image file");
+        }
+        BufferedImage image = decode(file);
+        ColorModel model = image.getColorModel();
+        int colours = model instanceof IndexColorModel ? 3 : model.getNumColorComponents();
+        if (colours != 1 && colours != 3) {
+            throw problem(file, colours + " colour components (CMYK?); only grey and RGB images are read");
+        }
+        return resizeAndCrop(new SourceRows(image, channels), imageSize);
+    }
+
+    /** The contract's luminance: {@code (299 R + 587 G + 114 B) / 1000}, rounded to nearest. */
+    public static int luminance(int red, int green, int blue) {
+        return (299 * red + 587 * green + 114 * blue + 500) / 1000;
+    }
+
+    private static BufferedImage decode(Path file) {
+        try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
+            if (input == null) {
+                throw problem(file, "cannot be opened");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+            if (!readers.hasNext()) {
+                throw problem(file, "not a PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                if (!format.equals("png") && !format.equals("jpeg")) {
+                    throw problem(file, "a " + format.toUpperCase(Locale.ROOT)
+                            + " image; only PNG and JPEG are read");
+                }
+                reader.setInput(input, true, true);
+                // the header alone gives the size, so a huge image is refused before it is allocated
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE
+                        || (long) width * height > MAX_PIXELS) {
+                    throw problem(file, width + "x" + height + " pixels is outside the accepted size (at most "
+                            + MAX_SIDE + " a side and " + MAX_PIXELS / 1_000_000 + " megapixels)");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (BadInputException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // decoders report damaged data with all sorts of runtime exceptions, not only IIOException
+            throw problem(file, "corrupt or unreadable " + describe(e));
+        }
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return "image (" + (message == null || message.isBlank() ? e.getClass().getSimpleName()
+                : message.strip().replace('\n', ' ')) + ")";
+    }
+
+    private static BadInputException problem(Path file, String what) {
+        return new BadInputException("image " + file + ": " + what);
+    }
+
+    /**
+     * Resizes so the shorter side is {@code imageSize} and keeps the centre square, as torchvision's
+     * {@code Resize(imageSize)} then {@code CenterCrop(imageSize)} do on a PIL image: the new longer
+     * side is truncated, the crop offset rounded half to even, and the filter is PIL's bilinear,
+     * whose triangle widens when shrinking so that large images are averaged rather than aliased.
+     * Only the kept pixels are computed. At the same size the weights are exactly 1 and 0, so an
+     * exact-size image passes through unchanged.
+     */
+    static byte[] resizeAndCrop(SourceRows source, int imageSize) {
+        int width = source.width();
+        int height = source.height();
+        int resizedWidth = width <= height ? imageSize : (int) ((long) imageSize * width / height);
+        int resizedHeight = height <= width ? imageSize : (int) ((long) imageSize * height / width);
+        AxisWeights columns = AxisWeights.of(width, resizedWidth, centreCropStart(resizedWidth, imageSize),
+                imageSize);
+        AxisWeights rows = AxisWeights.of(height, resizedHeight, centreCropStart(resizedHeight, imageSize),
+                imageSize);
+
+        int channels = source.channels;
+        int firstRow = rows.first[0];
+        int rowCount = rows.first[imageSize - 1] + rows.weights[imageSize - 1].length - firstRow;
+        float[][] horizontal = new float[channels][rowCount * imageSize];
+        float[][] row = new float[channels][width];
+        for (int y = 0; y < rowCount; y++) {
+            source.read(firstRow + y, row);
+            for (int c = 0; c < channels; c++) {
+                for (int x = 0; x < imageSize; x++) {
+                    horizontal[c][y * imageSize + x] = (float) columns.apply(row[c], x, 0, 1);
+                }
+            }
+        }
+
+        byte[] pixels = new byte[channels * imageSize * imageSize];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < imageSize; y++) {
+                for (int x = 0; x < imageSize; x++) {
+                    double value = rows.apply(horizontal[c], y, x - firstRow * imageSize, imageSize);
+                    pixels[(c * imageSize + y) * imageSize + x] = (byte) Math.clamp(Math.round(value), 0, 255);
+                }
+            }
+        }
+        return pixels;
+    }
+
+    /** torchvision's {@code int(round((resized - crop) / 2))}: Python rounds half to even. */
+    private static int centreCropStart(int resized, int crop) {
+        return (int) Math.rint((resized - crop) / 2.0);
+    }
+
+    /**
+     * PIL's resampling coefficients for one axis: output index o of the crop reads source samples
+     * {@code first[o] ..} with {@code weights[o]}, which sum to 1.
+     */
+    private record AxisWeights(int[] first, double[][] weights) {
+
+        static AxisWeights of(int sourceSize, int resizedSize, int cropStart, int cropSize) {
+            double scale = (double) sourceSize / resizedSize;
+            double filterScale = Math.max(scale, 1.0);
+            int[] first = new int[cropSize];
+            double[][] weights = new double[cropSize][];
+            for (int o = 0; o < cropSize; o++) {
+                double centre = (cropStart + o + 0.5) * scale;
+                int from = Math.max((int) (centre - filterScale + 0.5), 0);
+                int to = Math.min((int) (centre + filterScale + 0.5), sourceSize);
+                double[] w = new double[to - from];
+                double sum = 0;
+                for (int k = 0; k < w.length; k++) {
+                    w[k] = Math.max(0, 1 - Math.abs((from + k - centre + 0.5) / filterScale));
+                    sum += w[k];
+                }
+                for (int k = 0; k < w.length; k++) {
+                    w[k] /= sum;
+                }
+                first[o] = from;
+                weights[o] = w;
+            }
+            return new AxisWeights(first, weights);
+        }
+
+        /** Output o of this axis from samples {@code values[offset + i * stride]}, i the source index. */
+        double apply(float[] values, int o, int offset, int stride) {
+            double sum = 0;
+            double[] w = weights[o];
+            for (int k = 0; k < w.length; k++) {
+                sum += w[k] * values[offset + (first[o] + k) * stride];
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * The decoded image one row at a time, already 8-bit and in the model's channels, so resizing
+     * never needs a second full-size copy of a large image.
+     */
+    static final class SourceRows {
+
+        private final Raster raster;
+        private final IndexColorModel palette;
+        private final int colourBands;
+        private final int[] bitsPerBand;
+        private final int channels;
+        private final int[][] bandRows;
+
+        SourceRows(BufferedImage image, int channels) {
+            this.raster = image.getRaster();
+            this.channels = channels;
+            ColorModel model = image.getColorModel();
+            this.palette = model instanceof IndexColorModel indexed ? indexed : null;
+            this.colourBands = palette != null ? 1 : model.getNumColorComponents();
+            this.bitsPerBand = raster.getSampleModel().getSampleSize();
+            this.bandRows = new int[colourBands][raster.getWidth()];
+        }
+
+        int width() {
+            return raster.getWidth();
+        }
+
+        int height() {
+            return raster.getHeight();
+        }
+
+        /** Row y as 8-bit values: {@code out[c][x]} for each of the model's channels. */
+        void read(int y, float[][] out) {
+            int width = raster.getWidth();
+            for (int band = 0; band < colourBands; band++) {
+                raster.getSamples(0, y, width, 1, band, bandRows[band]);
+            }
+            for (int x = 0; x < width; x++) {
+                int red;
+                int green;
+                int blue;
+                if (palette != null) {
+                    int index = bandRows[0][x];
+                    red = palette.getRed(index);
+                    green = palette.getGreen(index);
+                    blue = palette.getBlue(index);
+                } else if (colourBands == 1) {
+                    red = green = blue = toByte(bandRows[0][x], bitsPerBand[0]);
+                } else {
+                    red = toByte(bandRows[0][x], bitsPerBand[0]);
+                    green = toByte(bandRows[1][x], bitsPerBand[1]);
+                    blue = toByte(bandRows[2][x], bitsPerBand[2]);
+                }
+                if (channels == 1) {
+                    out[0][x] = luminance(red, green, blue);
+                } else {
+                    out[0][x] = red;
+                    out[1][x] = green;
+                    out[2][x] = blue;
+                }
+            }
+        }
+
+        /** Deeper samples keep their top 8 bits; shallower ones stretch to the full 0..255. */
+        private static int toByte(int sample, int bits) {
+            if (bits == 8) {
+                return sample;
+            }
+            if (bits > 8) {
+                return sample >>> (bits - 8);
+            }
+            return (sample * 255 + ((1 << bits) - 1) / 2) / ((1 << bits) - 1);
+        }
+    }
+}
