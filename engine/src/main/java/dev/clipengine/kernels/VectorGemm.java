@@ -1,0 +1,372 @@
+package dev.clipengine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code C = alpha * op(A) * op(B) + beta * C} with the Vector API, in the GotoBLAS layout: op(B)
+ * is copied into panels {@link #NR} columns wide and {@link #KC} deep that stay in L1, and a
+ * micro-kernel multiplies {@link #MR} rows of A, read where they lie, by one panel into a tile of
+ * C held in registers.
+ *
+ * <p>Every element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
+ * of fused multiply-adds from zero over its p in order (alpha is folded into the packed B), then
+ * added to C as it stands, the first block as {@code fma(beta, C, sum)} or, when beta is 0, as
+ * the sum alone without reading C. The blocks start at multiples of KC whatever the thread count,
+ * and the split across threads only changes which thread computes an element, never its order,
+ * so results are bitwise the same for every thread count; FMA, additions, loads and stores are
+ * exact or correctly rounded in compiled and interpreted code alike, so they do not depend on the
+ * JIT either.
+ *
+ * <p>An instance belongs to one backend and is not thread-safe. Its packing buffers grow to the
+ * largest call seen and are then reused, so a steady-state call allocates nothing.
+ */
+final class VectorGemm implements WorkerPool.Task {
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    /** Rows of the register tile: 6 rows x 4 vectors use 24 of AVX-512's 32 registers. */
+    static final int MR = 6;
+    /** Columns of the register tile and of a packed panel. */
+    static final int NR = 4 * LANES;
+    /** Depth of a packed block: a KC x NR panel (32 KiB with AVX-512) fits in L1. */
+    static final int KC = 128;
+    /** Rows of A swept over one packed block of B before moving on; their KC-deep slice stays in L2. */
+    private static final int MC = 32 * MR;
+    /** Columns packed at a time, so the packed block of B (KC x NC) stays in L2. */
+    private static final int NC = 16 * NR;
+    /** Below this many multiply-adds a product runs on one thread: splitting it costs more than it saves. */
+    private static final long PARALLEL_MIN_FMAS = 128L * 128 * 128;
+    /** Parts a thread gets, at most, when a product is split. */
+    private static final int PARTS_PER_THREAD = 4;
+    /** The smallest part worth handing to a thread, in multiply-adds. */
+    private static final long PART_MIN_FMAS = 1L << 20;
+
+    private final WorkerPool pool;
+    /** Per worker: packed panels of op(B), grown on demand. */
+    private final float[][] packed;
+    /** Per worker: the micro-kernel's MR x NR tile of sums. */
+    private final float[][] sumTiles;
+
+    // The call in progress, read by run(part, worker); fields so the task itself is reused.
+    private boolean transA;
+    private boolean transB;
+    private int m;
+    private int n;
+    private int k;
+    private float alpha;
+    private float beta;
+    private float[] a;
+    private int aOffset;
+    private int lda;
+    private float[] b;
+    private int bOffset;
+    private int ldb;
+    private float[] c;
+    private int cOffset;
+    private int ldc;
+    private boolean splitColumns;
+    private int parts;
+
+    VectorGemm(WorkerPool pool) {
+        this.pool = pool;
+        this.packed = new float[pool.threads()][0];
+        this.sumTiles = new float[pool.threads()][MR * NR];
+    }
+
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+               float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+               float beta, float[] c, int cOffset, int ldc) {
+        if (k == 0) {
+            scaleC(m, n, beta, c, cOffset, ldc);
+            return;
+        }
+        this.transA = transA;
+        this.transB = transB;
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.alpha = alpha;
+        this.beta = beta;
+        this.a = a;
+        this.aOffset = aOffset;
+        this.lda = lda;
+        this.b = b;
+        this.bOffset = bOffset;
+        this.ldb = ldb;
+        this.c = c;
+        this.cOffset = cOffset;
+        this.ldc = ldc;
+        planParts();
+        try {
+            pool.run(this, parts);
+        } finally {
+            // drop the caller's arrays so the backend does not keep them alive
+            this.a = null;
+            this.b = null;
+            this.c = null;
+        }
+    }
+
+    /**
+     * Splits C into parts along whichever side has more tiles. Splitting columns gives each part
+     * its own panels to pack; splitting rows makes every part pack all of op(B), which is cheap
+     * next to the product when m is large. A few parts a thread, handed out as threads come free,
+     * keep a thread that loses its core for a while from holding up the whole product.
+     */
+    private void planParts() {
+        int rowTiles = (m + MR - 1) / MR;
+        int columnTiles = (n + NR - 1) / NR;
+        int threads = pool.threads();
+        long fmas = (long) m * n * k;
+        if (threads == 1 || fmas < PARALLEL_MIN_FMAS) {
+            splitColumns = false;
+            parts = 1;
+            return;
+        }
+        int wanted = (int) Math.min(PARTS_PER_THREAD * threads, fmas / PART_MIN_FMAS);
+        splitColumns = columnTiles >= 2 * threads || columnTiles % threads == 0;
+        parts = Math.max(1, Math.min(wanted, splitColumns ? columnTiles : rowTiles));
+    }
+
+    @Override
+    public void run(int part, int worker) {
+        int rowTiles = (m + MR - 1) / MR;
+        int columnTiles = (n + NR - 1) / NR;
+        if (splitColumns) {
+            int from = Math.min(n, columnTiles * part / parts * NR);
+            int to = Math.min(n, columnTiles * (part + 1) / parts * NR);
+            multiply(0, m, from, to, worker);
+        } else {
+            int from = Math.min(m, rowTiles * part / parts * MR);
+            int to = Math.min(m, rowTiles * (part + 1) / parts * MR);
+            multiply(from, to, 0, n, worker);
+        }
+    }
+
+    /** Computes the block rows [i0, i1) x columns [j0, j1) of C. */
+    private void multiply(int i0, int i1, int j0, int j1, int worker) {
+        // A's element (i, p) lies at i * rowStride + p * depthStride: only the strides differ with transA
+        int rowStride = transA ? 1 : lda;
+        int depthStride = transA ? lda : 1;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            int panels = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] panel = packedBuffer(worker, panels * kc * NR);
+                for (int jp = 0; jp < panels; jp++) {
+                    packPanel(pc, kc, jc + jp * NR, Math.min(NR, nc - jp * NR), panel, jp * kc * NR);
+                }
+                // the first block folds beta * C in, the later ones add to C as the earlier ones left it
+                float cScale = pc == 0 ? beta : 1f;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    for (int jp = 0; jp < panels; jp++) {
+                        int j = jc + jp * NR;
+                        int cols = Math.min(NR, nc - jp * NR);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int i = ic + ir;
+                            int aIndex = aOffset + i * rowStride + pc * depthStride;
+                            tile(Math.min(MR, mc - ir), cols, kc, aIndex, rowStride, depthStride,
+                                    panel, jp * kc * NR, i, j, cScale, worker);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One rows x cols tile of C at (i, j): the micro-kernel's sums go to a scratch tile, then into
+     * C. The two steps keep the micro-kernel small; C2 stops inlining the Vector API's calls past
+     * a node budget, and a call left out of line boxes every vector it touches.
+     */
+    private void tile(int rows, int cols, int kc, int aIndex, int rowStride, int depthStride,
+                      float[] panel, int panelIndex, int i, int j, float cScale, int worker) {
+        float[] sums = sumTiles[worker];
+        microKernel(kc, a, aIndex, rowStride, rows, depthStride, panel, panelIndex, sums);
+        int cIndex = cOffset + i * ldc + j;
+        for (int r = 0; r < rows; r++) {
+            addRow(sums, r * NR, cols, c, cIndex + r * ldc, cScale);
+        }
+    }
+
+    /**
+     * {@code c[to ..] = cScale * c[to ..] + sums[from ..]} for cols elements, in one rounding;
+     * with cScale 0 C is only written (it may hold NaN).
+     */
+    private static void addRow(float[] sums, int from, int cols, float[] c, int to, float cScale) {
+        if (cScale == 0f) {
+            System.arraycopy(sums, from, c, to, cols);
+            return;
+        }
+        FloatVector scale = FloatVector.broadcast(SPECIES, cScale);
+        int body = SPECIES.loopBound(cols);
+        int j = 0;
+        for (; j < body; j += LANES) {
+            FloatVector.fromArray(SPECIES, c, to + j).fma(scale, FloatVector.fromArray(SPECIES, sums, from + j))
+                    .intoArray(c, to + j);
+        }
+        // a partial panel's last columns: Math.fma rounds exactly as the vector lanes do
+        for (; j < cols; j++) {
+            c[to + j] = Math.fma(c[to + j], cScale, sums[from + j]);
+        }
+    }
+
+    /**
+     * The product of MR rows of A (kc deep, element (r, p) at {@code aIndex + r * rowStride +
+     * p * depthStride}) and one packed panel, into the MR x NR tile sums. With fewer than MR rows
+     * the last row is repeated and its extra results are ignored. The 24 accumulators are locals of
+     * this small method so that C2 keeps them in registers; they start from zero, because merging
+     * a loaded C into them before the loop made C2 box them.
+     */
+    private static void microKernel(int kc, float[] a, int aIndex, int rowStride, int rows, int depthStride,
+                                    float[] panel, int panelIndex, float[] sums) {
+        int a0 = aIndex;
+        int a1 = aIndex + Math.min(1, rows - 1) * rowStride;
+        int a2 = aIndex + Math.min(2, rows - 1) * rowStride;
+        int a3 = aIndex + Math.min(3, rows - 1) * rowStride;
+        int a4 = aIndex + Math.min(4, rows - 1) * rowStride;
+        int a5 = aIndex + Math.min(5, rows - 1) * rowStride;
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c02 = FloatVector.zero(SPECIES);
+        FloatVector c03 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c12 = FloatVector.zero(SPECIES);
+        FloatVector c13 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c22 = FloatVector.zero(SPECIES);
+        FloatVector c23 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c32 = FloatVector.zero(SPECIES);
+        FloatVector c33 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c42 = FloatVector.zero(SPECIES);
+        FloatVector c43 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        FloatVector c52 = FloatVector.zero(SPECIES);
+        FloatVector c53 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int bp = panelIndex + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, bp + LANES);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, panel, bp + 2 * LANES);
+            FloatVector b3 = FloatVector.fromArray(SPECIES, panel, bp + 3 * LANES);
+            int ap = p * depthStride;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(SPECIES, a[a4 + ap]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(SPECIES, a[a5 + ap]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
+        }
+        c00.intoArray(sums, 0 * LANES);
+        c01.intoArray(sums, 1 * LANES);
+        c02.intoArray(sums, 2 * LANES);
+        c03.intoArray(sums, 3 * LANES);
+        c10.intoArray(sums, 4 * LANES);
+        c11.intoArray(sums, 5 * LANES);
+        c12.intoArray(sums, 6 * LANES);
+        c13.intoArray(sums, 7 * LANES);
+        c20.intoArray(sums, 8 * LANES);
+        c21.intoArray(sums, 9 * LANES);
+        c22.intoArray(sums, 10 * LANES);
+        c23.intoArray(sums, 11 * LANES);
+        c30.intoArray(sums, 12 * LANES);
+        c31.intoArray(sums, 13 * LANES);
+        c32.intoArray(sums, 14 * LANES);
+        c33.intoArray(sums, 15 * LANES);
+        c40.intoArray(sums, 16 * LANES);
+        c41.intoArray(sums, 17 * LANES);
+        c42.intoArray(sums, 18 * LANES);
+        c43.intoArray(sums, 19 * LANES);
+        c50.intoArray(sums, 20 * LANES);
+        c51.intoArray(sums, 21 * LANES);
+        c52.intoArray(sums, 22 * LANES);
+        c53.intoArray(sums, 23 * LANES);
+    }
+
+    /**
+     * Copies op(B)[pc .. pc+kc-1][j .. j+cols-1], times alpha, into a kc x NR panel; columns past
+     * cols are zero so the micro-kernel never needs a mask.
+     */
+    private void packPanel(int pc, int kc, int j, int cols, float[] panel, int panelIndex) {
+        if (!transB) {
+            for (int p = 0; p < kc; p++) {
+                int from = bOffset + (pc + p) * ldb + j;
+                int to = panelIndex + p * NR;
+                for (int v = 0; v < NR; v += LANES) {
+                    // a mask keeps the read inside B's row and zero-fills the panel's spare columns
+                    VectorMask<Float> inRow = SPECIES.indexInRange(v, cols);
+                    FloatVector.fromArray(SPECIES, b, from + v, inRow).mul(alpha).intoArray(panel, to + v);
+                }
+            }
+        } else {
+            // op(B) = B^T: a panel column is a contiguous row of B, scattered NR apart in the panel
+            for (int jj = 0; jj < NR; jj++) {
+                int to = panelIndex + jj;
+                if (jj < cols) {
+                    int from = bOffset + (j + jj) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        panel[to + p * NR] = alpha * b[from + p];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        panel[to + p * NR] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    private float[] packedBuffer(int worker, int size) {
+        float[] buffer = packed[worker];
+        if (buffer.length < size) {
+            buffer = new float[size];
+            packed[worker] = buffer;
+        }
+        return buffer;
+    }
+
+    /** C = beta * C for an empty product (k = 0); beta 0 writes zeros without reading C. */
+    private static void scaleC(int m, int n, float beta, float[] c, int cOffset, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOffset + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+        }
+    }
+}

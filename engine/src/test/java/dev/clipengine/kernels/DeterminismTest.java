@@ -1,0 +1,96 @@
+package dev.clipengine.kernels;
+
+import static dev.clipengine.kernels.KernelTesting.assertBitwiseEqual;
+import static dev.clipengine.kernels.KernelTesting.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract's determinism: bitwise the same results for every thread count, run after run,
+ * and in interpreted and compiled code.
+ */
+class DeterminismTest {
+
+    @ParameterizedTest
+    @MethodSource("dev.clipengine.kernels.KernelTesting#threadPairs")
+    void oneAndTwoThreadsGiveTheSameBits(Backend one, Backend two) {
+        Random random = new Random(91);
+        // large enough to be split: by columns, by rows, and across several k-blocks
+        int[][] shapes = {{300, 300, 300}, {600, 48, 200}, {257, 129, 67}, {130, 200, 400}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            float[] a = random(random, m * k);
+            float[] b = random(random, k * n);
+            float[] c = random(random, m * n);
+            for (int t = 0; t < 4; t++) {
+                boolean transA = t >= 2;
+                boolean transB = t % 2 == 1;
+                float[] c1 = c.clone();
+                float[] c2 = c.clone();
+                one.sgemm(transA, transB, m, n, k, 1.25f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0.5f, c1, 0, n);
+                two.sgemm(transA, transB, m, n, k, 1.25f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0.5f, c2, 0, n);
+                assertBitwiseEqual("sgemm " + t + " " + m + "x" + n + "x" + k, c1, c2);
+            }
+        }
+        int size = 300_007;
+        float[] w1 = random(random, size);
+        float[] w2 = w1.clone();
+        float[] m1 = new float[size];
+        float[] m2 = new float[size];
+        float[] v1 = new float[size];
+        float[] v2 = new float[size];
+        for (int step = 0; step < 2; step++) {
+            float[] g = random(random, size);
+            one.adamwStep(size, w1, g, m1, v1, 1e-3f, 0.9f, 0.98f, 1e-6f, 0.1f, 0.1f, 0.02f);
+            two.adamwStep(size, w2, g, m2, v2, 1e-3f, 0.9f, 0.98f, 1e-6f, 0.1f, 0.1f, 0.02f);
+            one.sgdStep(size, w1, g, m1, 0.01f, 0.9f, 0.01f);
+            two.sgdStep(size, w2, g, m2, 0.01f, 0.9f, 0.01f);
+        }
+        assertBitwiseEqual("optimizer weights", w1, w2);
+        assertBitwiseEqual("optimizer first moments", m1, m2);
+        assertBitwiseEqual("optimizer second moments", v1, v2);
+        assertEquals(DeterminismProbe.checksums(one), DeterminismProbe.checksums(two));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
+    void theSameBitsRunAfterRunAsTheJitWarmsUp(Backend backend) {
+        String first = DeterminismProbe.checksums(backend);
+        for (int i = 0; i < 2000; i++) {
+            DeterminismProbe.checksums(backend);
+        }
+        assertEquals(first, DeterminismProbe.checksums(backend));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
+    void theSameBitsAsAnInterpretedRun(Backend backend) throws IOException, InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            DeterminismProbe.checksums(backend);
+        }
+        String compiled = DeterminismProbe.checksums(backend);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Xint",
+                "-cp", System.getProperty("java.class.path"), DeterminismProbe.class.getName(),
+                backend.name(), Integer.toString(backend.threads()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        assertEquals(0, process.exitValue(), "the interpreted run failed");
+        List<String> interpreted = new String(output, StandardCharsets.UTF_8).lines().toList();
+        assertEquals(compiled.lines().toList(), interpreted);
+    }
+}

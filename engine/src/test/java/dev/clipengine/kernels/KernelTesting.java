@@ -1,0 +1,115 @@
+package dev.clipengine.kernels;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
+
+/** What the kernel tests share: the backends under test, random data and the contract's tolerance check. */
+final class KernelTesting {
+
+    /** The reference every backend is compared with. */
+    static final Backend REFERENCE = new ScalarBackend();
+
+    /** Every backend under test, by name. A new backend is tested everywhere once it is added here. */
+    static final Map<String, IntFunction<Backend>> FACTORIES = new LinkedHashMap<>();
+
+    static {
+        FACTORIES.put("vector", VectorBackend::new);
+    }
+
+    /** Sizes that catch tail handling: 1, primes, and around the vector width of 16 floats. */
+    static final int[] AWKWARD_SIZES = {1, 7, 13, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 67, 127};
+
+    static final double ELEMENTWISE_TOLERANCE = 1e-5;
+
+    private KernelTesting() {
+    }
+
+    /**
+     * The backends under test with 1 and 2 threads, for {@code @MethodSource}: new instances each
+     * time, since JUnit closes a test's arguments when it ends.
+     */
+    static Stream<Named<Backend>> backendsUnderTest() {
+        return FACTORIES.values().stream()
+                .flatMap(factory -> Stream.of(factory.apply(1), factory.apply(2)))
+                .map(backend -> Named.of(backend.describe(), backend));
+    }
+
+    /** Each backend under test as the pair (1 thread, 2 threads), for {@code @MethodSource}. */
+    static Stream<Arguments> threadPairs() {
+        return FACTORIES.entrySet().stream()
+                .map(e -> Arguments.of(Named.of(e.getKey(), e.getValue().apply(1)), e.getValue().apply(2)));
+    }
+
+    /** The contract's tolerance for a product or sum of depth k. */
+    static double depthTolerance(int k) {
+        return 1e-5 * Math.sqrt(Math.max(1, k));
+    }
+
+    static float[] random(Random random, int n) {
+        return random(random, n, -1f, 1f);
+    }
+
+    static float[] random(Random random, int n, float low, float high) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = low + (high - low) * random.nextFloat();
+        }
+        return values;
+    }
+
+    /**
+     * The contract's comparison, {@code max|actual - expected| <= tolerance * max(1, max|expected|)},
+     * over whole arrays. NaN must match NaN, and infinities must match exactly.
+     */
+    static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
+        if (expected.length != actual.length) {
+            fail(what + ": lengths differ, " + expected.length + " vs " + actual.length);
+        }
+        double scale = 1;
+        for (float e : expected) {
+            if (Float.isFinite(e)) {
+                scale = Math.max(scale, Math.abs(e));
+            }
+        }
+        double worst = 0;
+        int worstIndex = -1;
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i];
+            float a = actual[i];
+            if (Float.isNaN(e) || Float.isInfinite(e) || Float.isNaN(a) || Float.isInfinite(a)) {
+                if (Float.compare(e, a) != 0) {
+                    fail(what + ": at " + i + " expected " + e + " but was " + a);
+                }
+                continue;
+            }
+            double difference = Math.abs((double) a - e);
+            if (difference > worst) {
+                worst = difference;
+                worstIndex = i;
+            }
+        }
+        if (worst > tolerance * scale) {
+            fail(what + ": max difference " + worst + " at " + worstIndex + " (expected " + expected[worstIndex]
+                    + ", was " + actual[worstIndex] + ") exceeds " + tolerance + " * " + scale);
+        }
+    }
+
+    /** Bit-for-bit equality, NaN payloads included. */
+    static void assertBitwiseEqual(String what, float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            fail(what + ": lengths differ, " + expected.length + " vs " + actual.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(what + ": differs at " + i + ": " + expected[i] + " vs " + actual[i]);
+            }
+        }
+    }
+}

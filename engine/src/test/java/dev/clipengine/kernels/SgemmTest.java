@@ -1,0 +1,108 @@
+package dev.clipengine.kernels;
+
+import static dev.clipengine.kernels.KernelTesting.REFERENCE;
+import static dev.clipengine.kernels.KernelTesting.assertClose;
+import static dev.clipengine.kernels.KernelTesting.depthTolerance;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** sgemm against the reference: every transpose, awkward shapes, offsets, leading dimensions, alpha and beta. */
+class SgemmTest {
+
+    /** m, n, k: edges of the 6-row tile and the 64-column panel, depths across the 128-deep block, k = 0. */
+    private static final int[][] SHAPES = {
+            {1, 1, 1}, {1, 17, 33}, {7, 13, 31}, {13, 7, 127}, {15, 16, 17}, {16, 16, 16}, {17, 15, 16},
+            {31, 32, 33}, {33, 31, 32}, {47, 48, 49}, {49, 47, 48}, {63, 64, 65}, {65, 64, 63}, {64, 64, 64},
+            {6, 64, 128}, {12, 128, 129}, {5, 3, 300}, {127, 67, 13}, {67, 127, 257}, {2, 200, 7}, {3, 5, 0},
+    };
+
+    /** alpha, beta; beta 0 runs on a C full of NaN. */
+    private static final float[][] SCALES = {{1f, 0f}, {0.5f, 0f}, {1f, 1f}, {-1.5f, 0.25f}, {2f, -1f}};
+
+    @ParameterizedTest
+    @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
+    void awkwardShapesEveryTransposeAndScale(Backend backend) {
+        Random random = new Random(11);
+        int variant = 0;
+        for (int[] shape : SHAPES) {
+            for (int transposes = 0; transposes < 4; transposes++) {
+                float[] scales = SCALES[variant % SCALES.length];
+                int padding = variant % 3 == 0 ? 0 : 1 + variant % 5;
+                check(backend, random, transposes >= 2, transposes % 2 == 1, shape[0], shape[1], shape[2],
+                        scales[0], scales[1], padding);
+                variant++;
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
+    void largeShapesSplitAcrossThreads(Backend backend) {
+        Random random = new Random(12);
+        // 257x129x67 and 300^3 split by columns on 2 threads, 600x48x200 by rows
+        int[][] shapes = {{257, 129, 67}, {300, 300, 300}, {600, 48, 200}, {64, 640, 64}};
+        for (int[] shape : shapes) {
+            for (int transposes = 0; transposes < 4; transposes++) {
+                boolean nanC = transposes % 2 == 0;
+                check(backend, random, transposes >= 2, transposes % 2 == 1, shape[0], shape[1], shape[2],
+                        nanC ? 1f : 0.75f, nanC ? 0f : 1.5f, 3);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
+    void trainingShapes(Backend backend) {
+        Random random = new Random(13);
+        // patch encoder forward, its weight gradient and its input gradient
+        check(backend, random, false, true, 1024, 256, 48, 1f, 0f, 0);
+        check(backend, random, true, false, 256, 48, 1024, 1f, 1f, 0);
+        check(backend, random, false, false, 1024, 48, 256, 1f, 0f, 0);
+    }
+
+    /**
+     * Runs one product on both backends with the matrices at offsets inside larger arrays, rows
+     * padded by padding, and checks C inside against the tolerance and outside for being untouched.
+     */
+    static void check(Backend backend, Random random, boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float beta, int padding) {
+        String what = backend.name() + " sgemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n
+                + "x" + k + " alpha " + alpha + " beta " + beta + " padding " + padding;
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        int lda = Math.max(1, aCols + padding);
+        int ldb = Math.max(1, bCols + padding);
+        int ldc = n + padding;
+        int aOffset = padding * 7;
+        int bOffset = padding * 5;
+        int cOffset = padding * 3;
+        float[] a = KernelTesting.random(random, aOffset + aRows * lda + padding);
+        float[] b = KernelTesting.random(random, bOffset + bRows * ldb + padding);
+        float[] c = KernelTesting.random(random, cOffset + m * ldc + padding);
+        if (beta == 0f) {
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, Float.NaN);
+            }
+        }
+        float[] expected = c.clone();
+        REFERENCE.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, expected, cOffset, ldc);
+        float[] actual = c.clone();
+        backend.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, actual, cOffset, ldc);
+        assertClose(what, expected, actual, depthTolerance(k));
+        for (int i = 0; i < c.length; i++) {
+            int row = i < cOffset ? -1 : (i - cOffset) / ldc;
+            int column = i < cOffset ? -1 : (i - cOffset) % ldc;
+            boolean inside = row >= 0 && row < m && column < n;
+            if (!inside) {
+                assertEquals(Float.floatToRawIntBits(c[i]), Float.floatToRawIntBits(actual[i]),
+                        what + ": wrote outside C at " + i);
+            }
+        }
+    }
+}
