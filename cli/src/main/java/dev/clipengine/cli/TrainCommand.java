@@ -87,12 +87,12 @@ public final class TrainCommand implements Callable<Integer> {
         Integer epochs;
     }
 
-    static final int DEFAULT_EPOCHS = 30;
+    static final int DEFAULT_EPOCHS = 20;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Pairs per step.")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Pairs per step.")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.002", description = "Learning rate.")
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.004", description = "Learning rate.")
     double lr;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adamw", description = "sgd or adamw.")

@@ -95,7 +95,7 @@ class TrainCommandTest {
                 "--results"}) {
             assertTrue(r.out().contains(option), option + " in\n" + r.out());
         }
-        assertTrue(r.out().contains("Default: 256"), r.out());
+        assertTrue(r.out().contains("Default: 128"), r.out());
     }
 
     @Test

@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
 public final class ShapesDataset {
 
     public static final String NAME = "shapes";
-    public static final int DEFAULT_TRAIN_COUNT = 10_000;
+    public static final int DEFAULT_TRAIN_COUNT = 20_000;
     public static final int DEFAULT_HELD_OUT_COUNT = 1_000;
     /** Below this an image cannot hold a shape at all. */
     public static final int MIN_IMAGE_SIZE = 4;
@@ -115,8 +115,8 @@ public final class ShapesDataset {
      * half its box) covers more pixels than the largest small one, so size is a matter of counting.
      */
     private enum Size {
-        SMALL("small", 0.12, 0.18),
-        BIG("big", 0.28, 0.40);
+        SMALL("small", 0.15, 0.21),
+        BIG("big", 0.30, 0.44);
 
         final String word;
         final double minFraction;

@@ -50,7 +50,7 @@ public record ModelConfig(int imageSize, int patchSize, int channels, int vocabS
 
     /** The default: sized so the built-in data is learnt in about a minute on two cores. */
     public static ModelConfig standard(int vocabSize) {
-        return new ModelConfig(32, 4, 3, vocabSize, 64, 256, 256, 64, 16, true, true);
+        return new ModelConfig(32, 8, 3, vocabSize, 64, 256, 512, 64, 16, true, true);
     }
 
     public int patchesPerSide() {
