@@ -171,6 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
             EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)");
             EncodedPairs heldOut = new EncodedPairs(config, model.vocabulary(), dataset.heldOut(),
                     dataset.name() + " (held out)");
+            Trainer.requireOneBatch(train.size(), options.batchSize());
             ClipGraph graph = new ClipGraph(model, compute, options.batchSize());
             Trainer trainer = new Trainer(graph, train, options);
             if (!quiet) {
@@ -215,7 +216,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (length.epochs != null && length.epochs < 1) {
             throw new BadInputException("--epochs must be at least 1, got " + length.epochs);
         }
-        Options.range("--batch-size", batchSize, 1, 1 << 16);
+        // the logits of a batch are batch^2 floats in one array
+        Options.range("--batch-size", batchSize, 1, 32768);
         Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
         Options.positive("--lr", lr);
         Options.range("--momentum", momentum, 0, 1);

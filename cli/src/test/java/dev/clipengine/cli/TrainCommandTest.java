@@ -79,7 +79,7 @@ class TrainCommandTest {
 
     @Test
     void fewerPairsThanOneBatchIsBadInput(@TempDir Path dir) throws Exception {
-        Result r = run("train", "--model", "seed", "--batch-size", "60000", "--steps", "1",
+        Result r = run("train", "--model", "seed", "--batch-size", "30000", "--steps", "1",
                 "--out", dir.resolve("m.safetensors").toString());
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("fewer than one batch"), r.err());

@@ -116,7 +116,7 @@ public final class ShapesDataset {
      */
     private enum Size {
         SMALL("small", 0.15, 0.21),
-        BIG("big", 0.30, 0.44);
+        BIG("big", 0.32, 0.44);
 
         final String word;
         final double minFraction;

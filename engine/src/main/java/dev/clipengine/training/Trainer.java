@@ -39,10 +39,7 @@ public final class Trainer {
         this.graph = graph;
         this.pairs = pairs;
         this.options = options;
-        if (pairs.size() < options.batchSize()) {
-            throw new BadInputException("the training data has " + pairs.size() + " pairs, fewer than one batch of "
-                    + options.batchSize() + " (lower --batch-size)");
-        }
+        requireOneBatch(pairs.size(), options.batchSize());
         this.batchesPerEpoch = pairs.size() / options.batchSize();
         this.totalSteps = options.totalSteps(pairs.size());
         this.optimizer = createOptimizer(graph, options);
@@ -52,6 +49,14 @@ public final class Trainer {
         this.batch = new Batch(model.config(), options.batchSize());
         this.order = new int[pairs.size()];
         this.dataOrder = new Rng(options.seed()).fork(DATA_ORDER_STREAM);
+    }
+
+    /** Training takes full batches only, so it needs at least one (contract section 4). */
+    public static void requireOneBatch(int pairs, int batchSize) {
+        if (pairs < batchSize) {
+            throw new BadInputException("the training data has " + pairs + " pairs, fewer than one batch of "
+                    + batchSize + " (lower --batch-size)");
+        }
     }
 
     private static Optimizer createOptimizer(ClipGraph graph, TrainingOptions options) {
