@@ -71,6 +71,69 @@ class TrainCommandTest {
         }
     }
 
+    /** A TSV of n 4x4 grey PNGs, then the extra lines given, in a fresh folder. */
+    private static Path tsv(Path dir, int n, String... extraLines) throws Exception {
+        StringBuilder text = new StringBuilder("filepath\ttitle\n");
+        for (int i = 0; i < n; i++) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(4, 4,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            image.getRaster().setSample(i % 4, i / 4 % 4, 0, 255);
+            javax.imageio.ImageIO.write(image, "png", dir.resolve("img" + i + ".png").toFile());
+            text.append("img").append(i).append(".png\t").append(i % 2 == 0 ? "a bright dot" : "a dark dot").append('\n');
+        }
+        for (String line : extraLines) {
+            text.append(line).append('\n');
+        }
+        Path file = dir.resolve("pairs.tsv");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void trainsOnATsvOfImages(@TempDir Path dir) throws Exception {
+        Path data = tsv(dir, 12);
+        Result r = run("train", "--model", "seed", "--data", data.toString(), "--val-split", "0.25", "--batch-size", "4",
+                "--steps", "5", "--out", dir.resolve("m.safetensors").toString(), "--quiet");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("held out (3 pairs)"), r.out());
+    }
+
+    @Test
+    void badTsvInputNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("garbage.png"), new byte[] {1, 2, 3, 4, 5});
+        String[][] cases = {
+                {"img0.png", "line 10"},                              // too few fields
+                {"missing.png\ta dot", "line 10"},                  // no such image
+                {"garbage.png\ta dot", "line 10"},                  // not an image
+                {"img1.png\t?!", "line 10"},                        // a caption with no word
+        };
+        for (String[] c : cases) {
+            Path sub = Files.createDirectories(dir.resolve("case" + c[0].hashCode()));
+            Files.copy(dir.resolve("garbage.png"), sub.resolve("garbage.png"));
+            Path data = tsv(sub, 8, c[0]);
+            Result r = run("train", "--model", "seed", "--data", data.toString(), "--batch-size", "4", "--steps", "1",
+                    "--out", sub.resolve("m.safetensors").toString());
+            assertEquals(2, r.status(), c[0] + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), c[0] + ": " + r.err());
+            assertTrue(r.err().contains("pairs.tsv") && r.err().contains(c[1]), c[0] + ": " + r.err());
+        }
+    }
+
+    @Test
+    void aCheckpointWithAMissingTensorIsBadInput(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.safetensors");
+        assertEquals(0, run("train", "--model", "seed", "--steps", "1", "--batch-size", "4", "--out", good.toString(),
+                "--quiet").status());
+        ClipModel model = ModelFile.load(good);
+        java.util.List<dev.clipengine.model.Tensor> tensors = new java.util.ArrayList<>(model.tensors());
+        tensors.remove(1);
+        Path broken = dir.resolve("broken.safetensors");
+        dev.clipengine.io.SafeTensors.write(broken, ModelFile.metadata(model), tensors);
+        Result r = run("train", "--init", broken.toString(), "--steps", "1", "--out", dir.resolve("o.safetensors").toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("broken.safetensors") && r.err().contains("text.encoder.weight"), r.err());
+    }
+
     @Test
     void unknownBackendListsTheBackends() {
         Result r = run("train", "--backend", "cuda");
