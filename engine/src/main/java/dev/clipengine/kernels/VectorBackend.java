@@ -1,5 +1,6 @@
 package dev.clipengine.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -13,8 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * is: sums run in a fixed order (lane-wise, then the lanes left to right), exp is
  * {@link VectorMath#exp}, and work split between threads never splits a sum. Element-wise updates
  * use the same operations as {@link ScalarBackend} in the same order, so they match it exactly.
+ *
+ * <p>Not final: the native backends of ffm-bindings extend it and replace only {@link #sgemmKernel}.
  */
-public final class VectorBackend extends CheckedBackend {
+public class VectorBackend extends CheckedBackend {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
@@ -28,8 +31,11 @@ public final class VectorBackend extends CheckedBackend {
     private final OptimizerTask optimizerTask = new OptimizerTask();
     /** Scratch for summing one vector's lanes in a fixed order. */
     private final float[] lanes = new float[LANES];
-    /** Scratch of one vector for the per-column logarithms of softmaxColumns. */
-    private final float[] columnSums = new float[LANES];
+    /** softmaxColumns' per-column maxima and sums, padded to whole vectors; grown on demand. */
+    private float[] columnMax = new float[0];
+    private float[] columnSum = new float[0];
+    /** Scratch of one vector through which a partial vector at the end of a row is loaded and stored. */
+    private final float[] tail = new float[LANES];
 
     public VectorBackend(int threads) {
         if (threads < 1) {
@@ -139,188 +145,292 @@ public final class VectorBackend extends CheckedBackend {
         }
     }
 
+    /*
+     * Why the row-wise kernels below are split into a small method per row (or group, or block of
+     * columns) that takes and returns only arrays and scalars:
+     *
+     * - A training step calls each kernel once, so a kernel's own code reaches C2 only after
+     *   thousands of steps; until then it runs interpreted or in C1 code, where every Vector API
+     *   operation allocates its result. The per-row method is called once per row and reaches C2
+     *   dozens of times sooner, and the kernel around it touches no vectors, so it allocates
+     *   nothing even before it is compiled itself.
+     * - A FloatVector handed to or returned from a method that C2 does not inline is boxed on the
+     *   heap. No vector crosses a method boundary here except into VectorMath.exp, called from one
+     *   site in a small method, where C2 inlines it as hot.
+     * - A masked load or store is compiled to a vector instruction only if the whole vector lies
+     *   inside the array (on AVX2; AVX-512 can also mask past the end); otherwise it takes a Java
+     *   fallback that allocates. The last vector of a row that ends the array would take it, so
+     *   partial vectors go through the one-vector scratch array tail instead, with no mask on any
+     *   memory access; they still pass through the same lane-wise operations (the same exp), so
+     *   an element's result does not depend on where it lies.
+     */
+
     @Override
     protected void meanPoolKernel(int groups, int[] groupStart, int cols, float[] x, float[] out) {
-        int body = SPECIES.loopBound(cols);
         for (int g = 0; g < groups; g++) {
-            int from = groupStart[g];
-            int to = groupStart[g + 1];
-            int target = g * cols;
-            // out's row is the accumulator: it sums the group's rows in order, read row-major
-            System.arraycopy(x, from * cols, out, target, cols);
-            for (int r = from + 1; r < to; r++) {
-                int row = r * cols;
-                int c = 0;
-                for (; c < body; c += LANES) {
-                    FloatVector.fromArray(SPECIES, out, target + c).add(FloatVector.fromArray(SPECIES, x, row + c))
-                            .intoArray(out, target + c);
-                }
-                // the last columns sum in the same order, one at a time
-                for (; c < cols; c++) {
-                    out[target + c] += x[row + c];
-                }
-            }
-            float count = to - from;
+            meanPoolGroup(groupStart[g], groupStart[g + 1], cols, x, out, g * cols);
+        }
+    }
+
+    private static void meanPoolGroup(int from, int to, int cols, float[] x, float[] out, int target) {
+        int body = SPECIES.loopBound(cols);
+        // out's row is the accumulator: it sums the group's rows in order, read row-major
+        System.arraycopy(x, from * cols, out, target, cols);
+        for (int r = from + 1; r < to; r++) {
+            int row = r * cols;
             int c = 0;
             for (; c < body; c += LANES) {
-                FloatVector.fromArray(SPECIES, out, target + c).div(count).intoArray(out, target + c);
+                FloatVector.fromArray(SPECIES, out, target + c).add(FloatVector.fromArray(SPECIES, x, row + c))
+                        .intoArray(out, target + c);
             }
-            // a division per remaining column, the same as the lanes do
+            // the last columns sum in the same order, one at a time
             for (; c < cols; c++) {
-                out[target + c] /= count;
+                out[target + c] += x[row + c];
             }
+        }
+        float count = to - from;
+        int c = 0;
+        for (; c < body; c += LANES) {
+            FloatVector.fromArray(SPECIES, out, target + c).div(count).intoArray(out, target + c);
+        }
+        // a division per remaining column, the same as the lanes do
+        for (; c < cols; c++) {
+            out[target + c] /= count;
         }
     }
 
     @Override
     protected void meanPoolBackwardKernel(int groups, int[] groupStart, int cols, float[] dOut, float[] dx) {
-        int body = SPECIES.loopBound(cols);
         for (int g = 0; g < groups; g++) {
-            int from = groupStart[g];
-            int to = groupStart[g + 1];
-            float count = to - from;
-            int first = from * cols;
-            int c = 0;
-            for (; c < body; c += LANES) {
-                FloatVector.fromArray(SPECIES, dOut, g * cols + c).div(count).intoArray(dx, first + c);
-            }
-            // a division per remaining column, the same as the lanes do
-            for (; c < cols; c++) {
-                dx[first + c] = dOut[g * cols + c] / count;
-            }
-            // every row of the group gets the same values: copy the first
-            for (int r = from + 1; r < to; r++) {
-                System.arraycopy(dx, first, dx, r * cols, cols);
-            }
+            meanPoolBackwardGroup(groupStart[g], groupStart[g + 1], cols, dOut, g * cols, dx);
+        }
+    }
+
+    private static void meanPoolBackwardGroup(int from, int to, int cols, float[] dOut, int source, float[] dx) {
+        int body = SPECIES.loopBound(cols);
+        float count = to - from;
+        int first = from * cols;
+        int c = 0;
+        for (; c < body; c += LANES) {
+            FloatVector.fromArray(SPECIES, dOut, source + c).div(count).intoArray(dx, first + c);
+        }
+        // a division per remaining column, the same as the lanes do
+        for (; c < cols; c++) {
+            dx[first + c] = dOut[source + c] / count;
+        }
+        // every row of the group gets the same values: copy the first
+        for (int r = from + 1; r < to; r++) {
+            System.arraycopy(dx, first, dx, r * cols, cols);
         }
     }
 
     @Override
     protected void softmaxRowsKernel(int rows, int cols, float[] x, float[] out, float[] logSumExp) {
-        int body = SPECIES.loopBound(cols);
         for (int r = 0; r < rows; r++) {
-            int row = r * cols;
-            FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            int c = 0;
-            for (; c < body; c += LANES) {
-                maxes = maxes.max(FloatVector.fromArray(SPECIES, x, row + c));
-            }
-            float max = VectorMath.maxLanes(maxes, lanes);
-            // the last columns are fewer than a vector; max is exact in any order
-            for (; c < cols; c++) {
-                max = Math.max(max, x[row + c]);
-            }
-            FloatVector sums = FloatVector.zero(SPECIES);
-            for (c = 0; c < cols; c += LANES) {
-                // a mask on the last vector so that every element goes through the same exp
-                VectorMask<Float> valid = SPECIES.indexInRange(c, cols);
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, row + c, valid).sub(max));
-                e.intoArray(out, row + c, valid);
-                sums = sums.add(e, valid);
-            }
-            float sum = VectorMath.sumLanes(sums, lanes);
-            for (c = 0; c < body; c += LANES) {
-                FloatVector.fromArray(SPECIES, out, row + c).div(sum).intoArray(out, row + c);
-            }
-            // a division per remaining column, the same as the lanes do
-            for (; c < cols; c++) {
-                out[row + c] /= sum;
-            }
-            logSumExp[r] = (float) (max + StrictMath.log(sum));
+            logSumExp[r] = softmaxRow(r * cols, cols, x, out, lanes, tail);
         }
+    }
+
+    /** The softmax of the row of cols elements at row, into out; returns the row's log-sum-exp. */
+    private static float softmaxRow(int row, int cols, float[] x, float[] out, float[] lanes, float[] tail) {
+        int body = SPECIES.loopBound(cols);
+        FloatVector maxes = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int c = 0;
+        for (; c < body; c += LANES) {
+            maxes = maxes.max(FloatVector.fromArray(SPECIES, x, row + c));
+        }
+        maxes.intoArray(lanes, 0);
+        float max = VectorMath.maxLanes(lanes);
+        // the last columns are fewer than a vector; max is exact in any order
+        for (; c < cols; c++) {
+            max = Math.max(max, x[row + c]);
+        }
+        FloatVector sums = FloatVector.zero(SPECIES);
+        for (c = 0; c < cols; c += LANES) {
+            // the last, partial vector goes through tail so that every element takes the same exp;
+            // its spare lanes hold stale values, computed but then left out
+            boolean whole = c < body;
+            int remaining = cols - c;
+            if (!whole) {
+                System.arraycopy(x, row + c, tail, 0, remaining);
+            }
+            FloatVector v = whole ? FloatVector.fromArray(SPECIES, x, row + c) : FloatVector.fromArray(SPECIES, tail, 0);
+            FloatVector e = VectorMath.exp(v.sub(max));
+            if (whole) {
+                e.intoArray(out, row + c);
+                sums = sums.add(e);
+            } else {
+                e.intoArray(tail, 0);
+                System.arraycopy(tail, 0, out, row + c, remaining);
+                // + 0 leaves a sum as it is (sums are never -0): the same bits as adding only the valid lanes
+                sums = sums.add(FloatVector.zero(SPECIES).blend(e, SPECIES.indexInRange(0, remaining)));
+            }
+        }
+        sums.intoArray(lanes, 0);
+        float sum = VectorMath.sumLanes(lanes);
+        for (c = 0; c < body; c += LANES) {
+            FloatVector.fromArray(SPECIES, out, row + c).div(sum).intoArray(out, row + c);
+        }
+        // a division per remaining column, the same as the lanes do
+        for (; c < cols; c++) {
+            out[row + c] /= sum;
+        }
+        return (float) (max + StrictMath.log(sum));
     }
 
     @Override
     protected void softmaxColumnsKernel(int rows, int cols, float[] x, float[] out, float[] logSumExp) {
-        // columns across the lanes, rows outside: each lane is one column's softmax, no cross-lane step
+        // Each column is one lane: its max and sum run down the rows in order, with no cross-lane
+        // step. The rows are the outer loop, one small call per row and pass, so that the code
+        // with the vectors is called rows times a step and reaches C2 soon; a loop over blocks
+        // of columns outside was called twice a step and ran in C1, allocating, for ~2000 steps.
+        int padded = (cols + LANES - 1) / LANES * LANES;
+        if (columnMax.length < padded) {
+            // grows to the widest call seen, then is reused
+            columnMax = new float[padded];
+            columnSum = new float[padded];
+        }
+        float[] max = columnMax;
+        float[] sum = columnSum;
+        Arrays.fill(max, 0, padded, Float.NEGATIVE_INFINITY);
+        Arrays.fill(sum, 0, padded, 0f);
+        for (int r = 0; r < rows; r++) {
+            columnMaxRow(r * cols, cols, x, max, tail);
+        }
+        for (int r = 0; r < rows; r++) {
+            columnExpRow(r * cols, cols, x, out, max, sum, tail);
+        }
+        for (int r = 0; r < rows; r++) {
+            columnDivideRow(r * cols, cols, out, sum, tail);
+        }
+        for (int c = 0; c < cols; c++) {
+            logSumExp[c] = (float) (max[c] + StrictMath.log(sum[c]));
+        }
+    }
+
+    /**
+     * max = max(max, the row at row), lane by lane. In this and the next two methods a partial
+     * vector at the row's end goes through tail; the spare lanes of max and sum past cols then
+     * hold values computed from stale ones, never read.
+     */
+    private static void columnMaxRow(int row, int cols, float[] x, float[] max, float[] tail) {
         for (int c = 0; c < cols; c += LANES) {
-            // a mask on the last columns so that they take the same path as the others
-            VectorMask<Float> valid = SPECIES.indexInRange(c, cols);
-            FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (int r = 0; r < rows; r++) {
-                max = max.max(FloatVector.fromArray(SPECIES, x, r * cols + c, valid));
+            boolean whole = c + LANES <= cols;
+            if (!whole) {
+                System.arraycopy(x, row + c, tail, 0, cols - c);
             }
-            FloatVector sum = FloatVector.zero(SPECIES);
-            for (int r = 0; r < rows; r++) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, r * cols + c, valid).sub(max));
-                e.intoArray(out, r * cols + c, valid);
-                sum = sum.add(e);
+            FloatVector v = whole ? FloatVector.fromArray(SPECIES, x, row + c) : FloatVector.fromArray(SPECIES, tail, 0);
+            FloatVector.fromArray(SPECIES, max, c).max(v).intoArray(max, c);
+        }
+    }
+
+    /** out's row = exp(x's row - max), added to sum. */
+    private static void columnExpRow(int row, int cols, float[] x, float[] out, float[] max, float[] sum,
+                                     float[] tail) {
+        for (int c = 0; c < cols; c += LANES) {
+            boolean whole = c + LANES <= cols;
+            if (!whole) {
+                System.arraycopy(x, row + c, tail, 0, cols - c);
             }
-            for (int r = 0; r < rows; r++) {
-                FloatVector.fromArray(SPECIES, out, r * cols + c, valid).div(sum).intoArray(out, r * cols + c, valid);
+            FloatVector v = whole ? FloatVector.fromArray(SPECIES, x, row + c) : FloatVector.fromArray(SPECIES, tail, 0);
+            FloatVector e = VectorMath.exp(v.sub(FloatVector.fromArray(SPECIES, max, c)));
+            if (whole) {
+                e.intoArray(out, row + c);
+            } else {
+                e.intoArray(tail, 0);
+                System.arraycopy(tail, 0, out, row + c, cols - c);
             }
-            max.intoArray(lanes, 0);
-            sum.intoArray(columnSums, 0);
-            for (int i = 0; i < LANES && c + i < cols; i++) {
-                logSumExp[c + i] = (float) (lanes[i] + StrictMath.log(columnSums[i]));
+            FloatVector.fromArray(SPECIES, sum, c).add(e).intoArray(sum, c);
+        }
+    }
+
+    /** out's row /= sum, lane by lane. */
+    private static void columnDivideRow(int row, int cols, float[] out, float[] sum, float[] tail) {
+        for (int c = 0; c < cols; c += LANES) {
+            FloatVector divisor = FloatVector.fromArray(SPECIES, sum, c);
+            if (c + LANES <= cols) {
+                FloatVector.fromArray(SPECIES, out, row + c).div(divisor).intoArray(out, row + c);
+            } else {
+                System.arraycopy(out, row + c, tail, 0, cols - c);
+                FloatVector.fromArray(SPECIES, tail, 0).div(divisor).intoArray(tail, 0);
+                System.arraycopy(tail, 0, out, row + c, cols - c);
             }
         }
     }
 
     @Override
     protected void l2NormalizeKernel(int rows, int cols, float[] x, float[] y, float[] norms) {
-        int body = SPECIES.loopBound(cols);
         for (int r = 0; r < rows; r++) {
-            int row = r * cols;
-            FloatVector squares = FloatVector.zero(SPECIES);
-            int c = 0;
-            for (; c < body; c += LANES) {
-                FloatVector v = FloatVector.fromArray(SPECIES, x, row + c);
-                squares = v.fma(v, squares);
-            }
-            float sumSquares = VectorMath.sumLanes(squares, lanes);
-            // the last columns join after the lanes, always in this order
-            for (; c < cols; c++) {
-                sumSquares = Math.fma(x[row + c], x[row + c], sumSquares);
-            }
-            float norm = (float) Math.sqrt(sumSquares);
-            float divisor = Math.max(norm, NORM_EPSILON);
-            for (c = 0; c < body; c += LANES) {
-                FloatVector.fromArray(SPECIES, x, row + c).div(divisor).intoArray(y, row + c);
-            }
-            // a division per remaining column, the same as the lanes do
-            for (; c < cols; c++) {
-                y[row + c] = x[row + c] / divisor;
-            }
-            norms[r] = norm;
+            norms[r] = l2NormalizeRow(r * cols, cols, x, y, lanes);
         }
+    }
+
+    /** Divides the row at row by its norm (at least NORM_EPSILON) into y; returns the norm. */
+    private static float l2NormalizeRow(int row, int cols, float[] x, float[] y, float[] lanes) {
+        int body = SPECIES.loopBound(cols);
+        FloatVector squares = FloatVector.zero(SPECIES);
+        int c = 0;
+        for (; c < body; c += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, row + c);
+            squares = v.fma(v, squares);
+        }
+        squares.intoArray(lanes, 0);
+        float sumSquares = VectorMath.sumLanes(lanes);
+        // the last columns join after the lanes, always in this order
+        for (; c < cols; c++) {
+            sumSquares = Math.fma(x[row + c], x[row + c], sumSquares);
+        }
+        float norm = (float) Math.sqrt(sumSquares);
+        float divisor = Math.max(norm, NORM_EPSILON);
+        for (c = 0; c < body; c += LANES) {
+            FloatVector.fromArray(SPECIES, x, row + c).div(divisor).intoArray(y, row + c);
+        }
+        // a division per remaining column, the same as the lanes do
+        for (; c < cols; c++) {
+            y[row + c] = x[row + c] / divisor;
+        }
+        return norm;
     }
 
     @Override
     protected void l2NormalizeBackwardKernel(int rows, int cols, float[] y, float[] norms, float[] dy, float[] dx) {
-        int body = SPECIES.loopBound(cols);
         for (int r = 0; r < rows; r++) {
-            int row = r * cols;
-            float norm = norms[r];
-            if (norm > ScalarBackend.NORM_EPSILON) {
-                FloatVector dots = FloatVector.zero(SPECIES);
-                int c = 0;
-                for (; c < body; c += LANES) {
-                    dots = FloatVector.fromArray(SPECIES, y, row + c).fma(FloatVector.fromArray(SPECIES, dy, row + c), dots);
-                }
-                float dot = VectorMath.sumLanes(dots, lanes);
-                // the last columns join after the lanes, always in this order
-                for (; c < cols; c++) {
-                    dot = Math.fma(y[row + c], dy[row + c], dot);
-                }
-                for (c = 0; c < body; c += LANES) {
-                    FloatVector yv = FloatVector.fromArray(SPECIES, y, row + c);
-                    yv.fma(FloatVector.broadcast(SPECIES, -dot), FloatVector.fromArray(SPECIES, dy, row + c)).div(norm).intoArray(dx, row + c);
-                }
-                // the same fma and division per remaining column
-                for (; c < cols; c++) {
-                    dx[row + c] = Math.fma(y[row + c], -dot, dy[row + c]) / norm;
-                }
-            } else {
-                // the clamp makes the map linear: y = x / 1e-12
-                int c = 0;
-                for (; c < body; c += LANES) {
-                    FloatVector.fromArray(SPECIES, dy, row + c).div(NORM_EPSILON).intoArray(dx, row + c);
-                }
-                // a division per remaining column, the same as the lanes do
-                for (; c < cols; c++) {
-                    dx[row + c] = dy[row + c] / NORM_EPSILON;
-                }
+            l2NormalizeBackwardRow(r * cols, cols, y, norms[r], dy, dx, lanes);
+        }
+    }
+
+    private static void l2NormalizeBackwardRow(int row, int cols, float[] y, float norm, float[] dy, float[] dx,
+                                               float[] lanes) {
+        int body = SPECIES.loopBound(cols);
+        if (norm > ScalarBackend.NORM_EPSILON) {
+            FloatVector dots = FloatVector.zero(SPECIES);
+            int c = 0;
+            for (; c < body; c += LANES) {
+                dots = FloatVector.fromArray(SPECIES, y, row + c).fma(FloatVector.fromArray(SPECIES, dy, row + c), dots);
+            }
+            dots.intoArray(lanes, 0);
+            float dot = VectorMath.sumLanes(lanes);
+            // the last columns join after the lanes, always in this order
+            for (; c < cols; c++) {
+                dot = Math.fma(y[row + c], dy[row + c], dot);
+            }
+            for (c = 0; c < body; c += LANES) {
+                FloatVector yv = FloatVector.fromArray(SPECIES, y, row + c);
+                yv.fma(FloatVector.broadcast(SPECIES, -dot), FloatVector.fromArray(SPECIES, dy, row + c)).div(norm).intoArray(dx, row + c);
+            }
+            // the same fma and division per remaining column
+            for (; c < cols; c++) {
+                dx[row + c] = Math.fma(y[row + c], -dot, dy[row + c]) / norm;
+            }
+        } else {
+            // the clamp makes the map linear: y = x / 1e-12
+            int c = 0;
+            for (; c < body; c += LANES) {
+                FloatVector.fromArray(SPECIES, dy, row + c).div(NORM_EPSILON).intoArray(dx, row + c);
+            }
+            // a division per remaining column, the same as the lanes do
+            for (; c < cols; c++) {
+                dx[row + c] = dy[row + c] / NORM_EPSILON;
             }
         }
     }

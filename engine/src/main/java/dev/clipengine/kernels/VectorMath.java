@@ -73,9 +73,15 @@ final class VectorMath {
         return FloatVector.broadcast(SPECIES, value);
     }
 
-    /** The sum of v's lanes, added left to right; lanes is scratch of at least one vector's length. */
-    static float sumLanes(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
+    /*
+     * The cross-lane steps take the lanes already stored to an array, never a FloatVector: a
+     * vector passed to a method that C2 does not inline (a caller past its inlining budget, a call
+     * site it deems cold, or code not yet compiled by C2) is boxed on the heap, and a kernel that
+     * did that once per row allocated a vector's worth of bytes per row in the steady state.
+     */
+
+    /** The sum of the first vector's length of lanes, added left to right. */
+    static float sumLanes(float[] lanes) {
         float sum = 0f;
         for (int i = 0; i < SPECIES.length(); i++) {
             sum += lanes[i];
@@ -83,9 +89,8 @@ final class VectorMath {
         return sum;
     }
 
-    /** The largest of v's lanes, NaN if any lane is NaN; lanes is scratch of at least one vector's length. */
-    static float maxLanes(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
+    /** The largest of the first vector's length of lanes, NaN if any is NaN. */
+    static float maxLanes(float[] lanes) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < SPECIES.length(); i++) {
             max = Math.max(max, lanes[i]);

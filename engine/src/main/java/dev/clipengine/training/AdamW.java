@@ -23,6 +23,9 @@ public final class AdamW implements Optimizer {
     private final List<Tensor> firstMoments = new ArrayList<>();
     private final List<Tensor> secondMoments = new ArrayList<>();
     private long steps;
+    /** beta^steps as running products: plain multiplications allocate nothing and repeat exactly. */
+    private double beta1Power = 1;
+    private double beta2Power = 1;
 
     public AdamW(Backend backend, List<TrainedTensor> trained, float beta1, float beta2, float eps,
                  float weightDecay) {
@@ -41,9 +44,10 @@ public final class AdamW implements Optimizer {
     @Override
     public void step(float lr) {
         steps++;
-        // StrictMath: the corrections must not depend on JIT state
-        float biasCorrection1 = (float) (1 - StrictMath.pow(beta1, steps));
-        float biasCorrection2 = (float) (1 - StrictMath.pow(beta2, steps));
+        beta1Power *= beta1;
+        beta2Power *= beta2;
+        float biasCorrection1 = (float) (1 - beta1Power);
+        float biasCorrection2 = (float) (1 - beta2Power);
         for (int i = 0; i < trained.size(); i++) {
             TrainedTensor t = trained.get(i);
             backend.adamwStep(t.size(), t.parameter().data(), t.gradient().data(), firstMoments.get(i).data(),
