@@ -2,7 +2,8 @@
 # Order: JAVA_HOME, then `java` on the PATH, then JDKs installed in the usual places.
 
 clip_java_major() { # prints the feature version of the java binary $1, or nothing
-  "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\)[."].*/\1/p' | head -n 1
+  # "25.0.3", "25", "25-ea" and "1.8.0" all give their first number
+  "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1
 }
 
 clip_find_jdk() {
@@ -11,7 +12,7 @@ clip_find_jdk() {
   if command -v java >/dev/null 2>&1; then
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
   fi
-  for home in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/*jdk* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
+  for home in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/*jdk* "${HOME:-/nonexistent}"/.sdkman/candidates/java/* "${HOME:-/nonexistent}"/.jdks/*; do
     [ -d "$home" ] && candidates+=("$home")
   done
   for home in "${candidates[@]}"; do

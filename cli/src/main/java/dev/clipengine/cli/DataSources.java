@@ -20,9 +20,13 @@ final class DataSources {
     }
 
     static PairDataset load(String source, ModelConfig config, long seed, Path valData, double valSplit) {
+        if (source.isBlank()) {
+            throw new BadInputException("--data is empty; give '" + BUILT_IN + "' or a TSV file");
+        }
         if (source.equals(BUILT_IN)) {
-            if (valData != null) {
-                throw new BadInputException("--val-data is for TSV data; the built-in data brings its own held-out set");
+            if (valData != null || valSplit > 0) {
+                throw new BadInputException((valData != null ? "--val-data" : "--val-split")
+                        + " is for TSV data; the built-in data brings its own held-out set");
             }
             return ShapesDataset.generate(config.imageSize(), config.channels(), seed, BUILT_IN_TRAIN_PAIRS,
                     BUILT_IN_HELD_OUT_PAIRS);

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 
 /** {@code clip-engine COMMAND [options]}: the command line (contract section 5). */
 @Command(name = "clip-engine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Trains, evaluates and runs CLIP models in pure Java.",
+        description = "Trains CLIP models in pure Java.",
         subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -35,7 +35,12 @@ public final class Main implements Runnable {
             // one line, not picocli's usage dump: what is wrong and where to read more
             String command = e.getCommandLine().getCommandName();
             String path = command.equals("clip-engine") ? command : "clip-engine " + command;
-            err.println(path + ": " + e.getMessage() + " (see " + path + " --help)");
+            String message = e.getMessage();
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && path.equals("clip-engine")
+                    && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + unmatched.getUnmatched().get(0) + "'";
+            }
+            err.println(path + ": " + message + " (see " + path + " --help)");
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, err,

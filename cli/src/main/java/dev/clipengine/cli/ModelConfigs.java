@@ -7,8 +7,11 @@ import dev.clipengine.io.ModelFile;
 import dev.clipengine.model.ModelConfig;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
 
 /** Resolves {@code --model}: a built-in name or a JSON file with the config keys. */
 final class ModelConfigs {
@@ -20,18 +23,18 @@ final class ModelConfigs {
     }
 
     /**
-     * The config, with a placeholder vocab_size of 1: the vocabulary comes from the training data.
-     * A JSON file may leave out vocab_size for that reason.
+     * The config, with a placeholder vocab_size of 1: the vocabulary comes from the training data,
+     * so a JSON file's vocab_size is ignored (with a note). Unknown keys are refused.
      */
-    static ModelConfig resolve(String spec) {
+    static ModelConfig resolve(String spec, PrintWriter err) {
         return switch (spec) {
             case DEFAULT -> ModelConfig.standard(1);
             case SEED -> ModelConfig.seed(1);
-            default -> fromFile(Path.of(spec));
+            default -> fromFile(Path.of(spec), err);
         };
     }
 
-    private static ModelConfig fromFile(Path file) {
+    private static ModelConfig fromFile(Path file, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("--model " + file + ": not a built-in config (default, seed) and no such file");
         }
@@ -40,9 +43,19 @@ final class ModelConfigs {
             if (!(node instanceof ObjectNode object)) {
                 throw new BadInputException(file + ": a model config must be a JSON object");
             }
-            if (!object.has("vocab_size")) {
-                object.put("vocab_size", 1);
+            Set<String> known = ModelConfig.standard(1).toMap().keySet();
+            for (Iterator<String> keys = object.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!known.contains(key)) {
+                    throw new BadInputException(file + ": unknown config key '" + key + "' (the keys are "
+                            + String.join(", ", known) + ")");
+                }
             }
+            if (object.has("vocab_size")) {
+                err.println("note: " + file + ": vocab_size is ignored; the vocabulary is every word of the training "
+                        + "captions");
+            }
+            object.put("vocab_size", 1);
             return ModelFile.parseConfig(object.toString(), file.toString());
         } catch (IOException e) {
             throw new BadInputException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");

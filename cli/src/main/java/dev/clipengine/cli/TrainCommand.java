@@ -1,7 +1,5 @@
 package dev.clipengine.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.clipengine.BadInputException;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.PairDataset;
@@ -22,13 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -118,8 +113,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Learning rate: constant, or cosine (linear warmup, then cosine decay to 0).")
     String schedule;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "100", description = "Warmup steps of the cosine schedule.")
-    long warmup;
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Warmup steps of the cosine schedule. Default: 100, or a tenth of a shorter run.")
+    Long warmup;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of the initial weights, the built-in data and the data order.")
@@ -129,7 +125,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean noShuffle;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Where to save the trained model (safetensors). Default: runs/<timestamp>/model.safetensors.")
+            description = "Where to save the trained model (safetensors). Default: model.safetensors in a new folder "
+                    + "runs/<date>-<time>/.")
     Path out;
 
     @Option(names = "--results", paramLabel = "FILE", description = "Write the final loss and held-out scores as JSON.")
@@ -146,67 +143,94 @@ public final class TrainCommand implements Callable<Integer> {
     boolean debug;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         TrainingOptions options = trainingOptions();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         String backendName = backend == null ? Backends.defaultName() : backend;
-        Path modelOut = this.out != null ? this.out
-                : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")),
-                "model.safetensors");
-        checkWritable(modelOut, "--out");
+        if (backend == null && !backendName.equals("vector")) {
+            err.println("note: the Vector API is not enabled, so training runs on the slow scalar backend; "
+                    + "start java with --add-modules jdk.incubator.vector");
+        }
+        // checked before any work, so a long run never ends unable to save
+        Path modelOut = this.out != null ? OutputFiles.requireWritable(this.out, "--out") : OutputFiles.newRunFolder()
+                .resolve("model.safetensors");
         if (results != null) {
-            checkWritable(results, "--results");
+            OutputFiles.requireWritable(results, "--results");
         }
 
-        ModelConfig requested = modelSource.init == null ? ModelConfigs.resolve(modelSource.model) : null;
+        ModelConfig requested = modelSource.init == null ? ModelConfigs.resolve(modelSource.model, err) : null;
         ClipModel initial = modelSource.init == null ? null : ModelFile.load(modelSource.init);
         ModelConfig shape = initial != null ? initial.config() : requested;
         PairDataset dataset = DataSources.load(data, shape, seed, valData, valSplit);
+        Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.train().stream().map(e -> e.caption()).toList());
         ClipModel model = initial != null ? initial
-                : ClipModel.initialize(requested.withVocabSize(vocabularyOf(dataset).size()), vocabularyOf(dataset), seed);
+                : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);
         ModelConfig config = model.config();
+        if (initial != null) {
+            warnUnknownWords(dataVocabulary, initial.vocabulary(), err);
+        }
 
         try (Backend compute = Backends.create(backendName, threadCount)) {
             EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)");
             EncodedPairs heldOut = new EncodedPairs(config, model.vocabulary(), dataset.heldOut(),
                     dataset.name() + " (held out)");
-            Trainer.requireOneBatch(train.size(), options.batchSize());
+            Trainer.requireOneBatch(dataset.name(), train.size(), options.batchSize());
             ClipGraph graph = new ClipGraph(model, compute, options.batchSize());
             Trainer trainer = new Trainer(graph, train, options);
             if (!quiet) {
                 out.println("backend:   " + compute.describe());
-                out.println("data:      " + dataset.name() + ": " + train.size() + " training pairs, " + heldOut.size()
-                        + " held out" + (dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size()
-                        + " classes"));
+                out.println("data:      " + dataset.name() + ": " + count(train.size(), "training pair") + ", "
+                        + heldOut.size() + " held out" + (dataset.classNames().isEmpty() ? ""
+                        : ", " + count(dataset.classNames().size(), "class")));
                 out.println("model:     " + describe(config, modelSource.init));
-                out.println("training:  " + trainer.totalSteps() + " steps of " + options.batchSize() + " pairs, "
-                        + trainer.optimizer().describe() + ", lr " + options.learningRate() + " " + options.schedule()
+                out.println("training:  " + count(trainer.totalSteps(), "step") + " of "
+                        + count(options.batchSize(), "pair") + ", " + trainer.optimizer().describe() + ", lr "
+                        + options.learningRate() + " " + options.schedule()
+                        + (options.schedule().equals("cosine") ? " (warmup " + trainer.warmup() + ")" : "")
                         + ", seed " + options.seed());
             }
             long start = System.nanoTime();
-            ProgressPrinter progress = new ProgressPrinter(out, quiet, logEvery);
-            double[] losses = trainer.run(progress);
+            double[] losses = trainer.run(new ProgressPrinter(out, quiet, logEvery));
             double seconds = (System.nanoTime() - start) / 1e9;
             double finalLoss = tailMean(losses, 50);
 
-            ModelFile.save(model, modelOut);
+            OutputFiles.save(model, modelOut);
             Retrieval.Scores scores = Retrieval.evaluate(graph, heldOut, dataset.classNames(), options.batchSize());
-            out.printf("trained %d steps in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %d steps)%n",
-                    losses.length, seconds, losses.length * (double) options.batchSize() / seconds, finalLoss,
-                    Math.min(50, losses.length));
+            out.printf("trained %s in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %s)%n",
+                    count(losses.length, "step"), seconds, losses.length * (double) options.batchSize() / seconds,
+                    finalLoss, count(Math.min(50, losses.length), "step"));
             if (scores.pairs() > 0) {
-                out.printf("held out (%d pairs): zero-shot top-1 %s over %d classes, image->text top-1 %s, "
-                                + "text->image top-1 %s%n", scores.pairs(), percent(scores.zeroShotTop1()),
-                        scores.classes(), percent(scores.imageToTextTop1()), percent(scores.textToImageTop1()));
+                String zeroShot = Double.isNaN(scores.zeroShotTop1()) ? ""
+                        : "zero-shot top-1 " + percent(scores.zeroShotTop1()) + " over " + scores.classes() + " classes, ";
+                out.printf("held out (%s): %simage->text top-1 %s, text->image top-1 %s%n",
+                        count(scores.pairs(), "pair"), zeroShot, percent(scores.imageToTextTop1()),
+                        percent(scores.textToImageTop1()));
             }
             out.println("model saved to " + modelOut);
             if (results != null) {
-                writeResults(results, finalLoss, losses.length, seconds, scores);
+                OutputFiles.writeJson(results, resultsJson(finalLoss, losses.length, seconds, scores));
                 out.println("results written to " + results);
             }
         }
         return Main.OK;
+    }
+
+    /** Words of the data that the model's vocabulary lacks become {@code <unk>}: say so. */
+    private static void warnUnknownWords(Vocabulary data, Vocabulary model, PrintWriter err) {
+        java.util.Set<String> known = new java.util.HashSet<>(model.words());
+        List<String> unknown = data.words().stream().skip(1).filter(w -> !known.contains(w)).toList();
+        if (!unknown.isEmpty()) {
+            err.println("note: " + unknown.size() + " of the data's " + (data.size() - 1) + " words are not in the "
+                    + "model's vocabulary and read as <unk>: " + String.join(", ", unknown.subList(0,
+                    Math.min(8, unknown.size()))) + (unknown.size() > 8 ? ", ..." : ""));
+        }
+    }
+
+    private static String count(long n, String noun) {
+        String plural = noun.endsWith("s") ? noun + "es" : noun + "s";
+        return n + " " + (n == 1 ? noun : plural);
     }
 
     private TrainingOptions trainingOptions() {
@@ -217,16 +241,30 @@ public final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--epochs must be at least 1, got " + length.epochs);
         }
         // the logits of a batch are batch^2 floats in one array
-        Options.range("--batch-size", batchSize, 1, 32768);
+        // a contrastive loss needs at least two pairs to contrast
+        Options.range("--batch-size", batchSize, 2, 32768);
         Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
         Options.positive("--lr", lr);
         Options.range("--momentum", momentum, 0, 1);
         Options.range("--weight-decay", weightDecay, 0, 1e6);
-        Options.range("--beta1", beta1, 0, 1);
-        Options.range("--beta2", beta2, 0, 1);
+        Options.fraction("--beta1", beta1);
+        Options.fraction("--beta2", beta2);
         Options.positive("--eps", eps);
         Options.range("--val-split", valSplit, 0, 0.99);
-        Options.range("--warmup", warmup, 0, Long.MAX_VALUE);
+        if (warmup != null) {
+            Options.atLeast("--warmup", warmup, 0);
+        }
+        var parsed = spec.commandLine().getParseResult();
+        if (optimizer.equals("sgd")) {
+            for (String adamOnly : List.of("--beta1", "--beta2", "--eps")) {
+                if (parsed.hasMatchedOption(adamOnly)) {
+                    throw new BadInputException(adamOnly + " is for adamw; sgd has --momentum");
+                }
+            }
+        }
+        if (schedule.equals("constant") && warmup != null) {
+            throw new BadInputException("--warmup is for --schedule cosine");
+        }
         if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
             throw new BadInputException("--optimizer must be sgd or adamw, got '" + optimizer + "'");
         }
@@ -243,11 +281,7 @@ public final class TrainCommand implements Callable<Integer> {
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup, 0);
-    }
-
-    private static Vocabulary vocabularyOf(PairDataset dataset) {
-        return Vocabulary.fromCaptions(dataset.train().stream().map(e -> e.caption()).toList());
+                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, 0);
     }
 
     private static String describe(ModelConfig c, Path init) {
@@ -271,29 +305,7 @@ public final class TrainCommand implements Callable<Integer> {
         return Double.isNaN(fraction) ? "n/a" : String.format("%.1f%%", 100 * fraction);
     }
 
-    /** Fails before training, not after, when an output cannot be written. */
-    private static void checkWritable(Path file, String flag) {
-        Path parent = file.toAbsolutePath().getParent();
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(flag + " " + file + " is a folder; give a file name");
-        }
-        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
-            throw new BadInputException(flag + " " + file + ": " + parent + " is not a folder");
-        }
-        try {
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw new BadInputException(flag + " " + file + ": cannot create its folder (" + e.getMessage() + ")");
-        }
-        if (parent != null && !Files.isWritable(parent)) {
-            throw new BadInputException(flag + " " + file + ": its folder is not writable");
-        }
-    }
-
-    private static void writeResults(Path file, double loss, int steps, double seconds, Retrieval.Scores scores)
-            throws IOException {
+    private static Map<String, Object> resultsJson(double loss, int steps, double seconds, Retrieval.Scores scores) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("loss", loss);
         json.put("steps", steps);
@@ -307,9 +319,6 @@ public final class TrainCommand implements Callable<Integer> {
             json.put("image_to_text_top1", scores.imageToTextTop1());
             json.put("text_to_image_top1", scores.textToImageTop1());
         }
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temporary.toFile(), json);
-        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return json;
     }
 }

@@ -61,6 +61,15 @@ class TrainCommandTest {
                 {"train", "--data", "no/such/file.tsv"},
                 {"train", "--init", "no/such/model.safetensors"},
                 {"train", "--model", "no-such-config.json"},
+                {"train", "--batch-size", "1"},
+                {"train", "--beta1", "1"},
+                {"train", "--optimizer", "sgd", "--beta2", "0.9"},
+                {"train", "--schedule", "constant", "--warmup", "10"},
+                {"train", "--val-split", "0.5"},
+                {"train", "--data", ""},
+                {"train", "--out", "/proc/clip-engine-test/model.safetensors"},
+                {"train", "--results", "/proc/clip-engine-test.json"},
+                {"nope"},
         };
         for (String[] args : cases) {
             Result r = run(args);
@@ -132,6 +141,33 @@ class TrainCommandTest {
         Result r = run("train", "--init", broken.toString(), "--steps", "1", "--out", dir.resolve("o.safetensors").toString());
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("broken.safetensors") && r.err().contains("text.encoder.weight"), r.err());
+    }
+
+    @Test
+    void aModelFileWithANonFiniteWeightIsRefused(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.safetensors");
+        assertEquals(0, run("train", "--model", "seed", "--steps", "1", "--batch-size", "4", "--out", good.toString(),
+                "--quiet").status());
+        ClipModel model = ModelFile.load(good);
+        model.tensor(ClipModel.IMAGE_ENCODER_WEIGHT).data()[3] = Float.NaN;
+        Path broken = dir.resolve("nan.safetensors");
+        ModelFile.save(model, broken);
+        Result r = run("train", "--init", broken.toString(), "--steps", "1", "--out", dir.resolve("o.safetensors").toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains(ClipModel.IMAGE_ENCODER_WEIGHT) && r.err().contains("NaN"), r.err());
+    }
+
+    @Test
+    void runsWithoutOutGetFoldersOfTheirOwn(@TempDir Path dir) {
+        Path first = OutputFiles.newRunFolder();
+        Path second = OutputFiles.newRunFolder();
+        try {
+            assertFalse(first.equals(second), first + " and " + second);
+        } finally {
+            first.toFile().delete();
+            second.toFile().delete();
+            Path.of("runs").toFile().delete();
+        }
     }
 
     @Test

@@ -63,7 +63,21 @@ public final class ModelFile {
                 modelTensors.put(entry.getKey(), entry.getValue());
             }
         }
-        return new ClipModel(config, vocabulary, modelTensors, source);
+        ClipModel model = new ClipModel(config, vocabulary, modelTensors, source);
+        for (Tensor t : model.tensors()) {
+            requireFinite(t, source);
+        }
+        return model;
+    }
+
+    /** Training from a NaN weight would spread it everywhere: refuse it where it is found. */
+    private static void requireFinite(Tensor t, String source) {
+        float[] data = t.data();
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                throw new BadInputException(source + ": the tensor " + t.name() + " holds " + data[i] + " at index " + i);
+            }
+        }
     }
 
     private static String required(Map<String, String> metadata, String key, String source) {

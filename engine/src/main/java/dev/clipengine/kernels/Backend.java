@@ -34,7 +34,7 @@ public interface Backend extends AutoCloseable {
     /** {@code dBias[c] = sum over r of dy[r][c]}: the bias gradient of {@link #addBias}. */
     void biasBackward(int rows, int cols, float[] dy, float[] dBias);
 
-    /** {@code x[i] = max(x[i], 0)} in place. */
+    /** {@code x[i] = max(x[i], 0)} in place; -0 becomes +0, NaN stays NaN (as in PyTorch). */
     void relu(int n, float[] x);
 
     /** {@code dy[i] = 0} wherever the ReLU output {@code y[i]} is not positive, in place. */

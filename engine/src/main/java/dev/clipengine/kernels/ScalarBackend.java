@@ -65,7 +65,8 @@ public final class ScalarBackend extends CheckedBackend {
     @Override
     protected void reluKernel(int n, float[] x) {
         for (int i = 0; i < n; i++) {
-            x[i] = x[i] > 0f ? x[i] : 0f;
+            // Math.max keeps NaN, as PyTorch does, so a broken weight shows in the loss; -0 becomes +0
+            x[i] = Math.max(x[i], 0f);
         }
     }
 

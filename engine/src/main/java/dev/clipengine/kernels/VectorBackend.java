@@ -120,12 +120,12 @@ public class VectorBackend extends CheckedBackend {
         int i = 0;
         for (; i < body; i += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            // a comparison, not max(x, 0): NaN and -0 must become +0 as in the reference
-            FloatVector.zero(SPECIES).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(x, i);
+            // max follows Math.max: -0 becomes +0 and NaN stays NaN, as in the reference
+            v.max(0f).intoArray(x, i);
         }
         // the remainder is shorter than a vector
         for (; i < n; i++) {
-            x[i] = x[i] > 0f ? x[i] : 0f;
+            x[i] = Math.max(x[i], 0f);
         }
     }
 

@@ -79,7 +79,7 @@ public final class ClipModel {
         for (String name : named.keySet()) {
             if (!shapes.containsKey(name)) {
                 throw new BadInputException(source + ": unexpected tensor " + name + " (a model file holds only the "
-                        + shapes.size() + " tensors of contract section 3)");
+                        + shapes.size() + " tensors of the model)");
             }
         }
         tokenEmbedding = tensors.get(TOKEN_EMBEDDING);

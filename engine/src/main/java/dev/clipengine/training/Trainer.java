@@ -33,18 +33,23 @@ public final class Trainer {
     private final Rng dataOrder;
     private final long totalSteps;
     private final int batchesPerEpoch;
+    private final long warmup;
+
+    /** Warmup steps of the cosine schedule when not given: 100, or a tenth of a shorter run. */
+    public static final long DEFAULT_WARMUP = 100;
 
     public Trainer(ClipGraph graph, EncodedPairs pairs, TrainingOptions options) {
         this.model = graph.model();
         this.graph = graph;
         this.pairs = pairs;
         this.options = options;
-        requireOneBatch(pairs.size(), options.batchSize());
+        requireOneBatch("the training data", pairs.size(), options.batchSize());
         this.batchesPerEpoch = pairs.size() / options.batchSize();
         this.totalSteps = options.totalSteps(pairs.size());
         this.optimizer = createOptimizer(graph, options);
+        this.warmup = options.warmup() >= 0 ? options.warmup() : Math.min(DEFAULT_WARMUP, totalSteps / 10);
         this.schedule = "cosine".equals(options.schedule())
-                ? LearningRateSchedule.cosine(options.learningRate(), options.warmup(), totalSteps)
+                ? LearningRateSchedule.cosine(options.learningRate(), warmup, totalSteps)
                 : LearningRateSchedule.constant(options.learningRate());
         this.batch = new Batch(model.config(), options.batchSize());
         this.order = new int[pairs.size()];
@@ -52,10 +57,10 @@ public final class Trainer {
     }
 
     /** Training takes full batches only, so it needs at least one (contract section 4). */
-    public static void requireOneBatch(int pairs, int batchSize) {
+    public static void requireOneBatch(String source, int pairs, int batchSize) {
         if (pairs < batchSize) {
-            throw new BadInputException("the training data has " + pairs + " pairs, fewer than one batch of "
-                    + batchSize + " (lower --batch-size)");
+            throw new BadInputException(source + " has " + pairs + (pairs == 1 ? " pair" : " pairs")
+                    + ", fewer than one batch of " + batchSize + " (lower --batch-size)");
         }
     }
 
@@ -79,6 +84,11 @@ public final class Trainer {
 
     public long totalSteps() {
         return totalSteps;
+    }
+
+    /** The cosine schedule's warmup steps in effect. */
+    public long warmup() {
+        return warmup;
     }
 
     public Optimizer optimizer() {

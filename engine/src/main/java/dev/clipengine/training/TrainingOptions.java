@@ -5,6 +5,7 @@ package dev.clipengine.training;
  *
  * @param optimizer   {@code adamw} or {@code sgd}
  * @param schedule    {@code constant} or {@code cosine}
+ * @param warmup      warmup steps of the cosine schedule; negative for the default, see {@link Trainer#DEFAULT_WARMUP}
  * @param logEvery    report the loss every this many steps
  */
 public record TrainingOptions(long steps, int epochs, int batchSize, double learningRate, String optimizer,
