@@ -96,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", paramLabel = "X", defaultValue = "0", description = "SGD momentum.")
     double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.0",
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0",
             description = "Weight decay, on weight matrices and embeddings only.")
     double weightDecay;
 
@@ -116,6 +116,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N",
             description = "Warmup steps of the cosine schedule. Default: 100, or a tenth of a shorter run.")
     Long warmup;
+
+    @Option(names = "--clip-grad", paramLabel = "X", defaultValue = "0",
+            description = "Scale the gradients to a global L2 norm of at most X before each step (0: off).")
+    double clipGrad;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of the initial weights, the built-in data and the data order.")
@@ -247,6 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
         Options.positive("--lr", lr);
         Options.range("--momentum", momentum, 0, 1);
         Options.range("--weight-decay", weightDecay, 0, 1e6);
+        Options.range("--clip-grad", clipGrad, 0, 1e12);
         Options.fraction("--beta1", beta1);
         Options.fraction("--beta2", beta2);
         Options.positive("--eps", eps);
@@ -281,7 +286,7 @@ public final class TrainCommand implements Callable<Integer> {
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, 0);
+                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, 0);
     }
 
     private static String describe(ModelConfig c, Path init) {

@@ -4,6 +4,7 @@ import dev.clipengine.BadInputException;
 import dev.clipengine.Rng;
 import dev.clipengine.data.Batch;
 import dev.clipengine.data.EncodedPairs;
+import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.Gradients;
@@ -34,6 +35,7 @@ public final class Trainer {
     private final long totalSteps;
     private final int batchesPerEpoch;
     private final long warmup;
+    private final List<TrainedTensor> trained;
 
     /** Warmup steps of the cosine schedule when not given: 100, or a tenth of a shorter run. */
     public static final long DEFAULT_WARMUP = 100;
@@ -46,7 +48,8 @@ public final class Trainer {
         requireOneBatch("the training data", pairs.size(), options.batchSize());
         this.batchesPerEpoch = pairs.size() / options.batchSize();
         this.totalSteps = options.totalSteps(pairs.size());
-        this.optimizer = createOptimizer(graph, options);
+        this.trained = trainedTensors(graph);
+        this.optimizer = createOptimizer(graph.backend(), trained, options);
         this.warmup = options.warmup() >= 0 ? options.warmup() : Math.min(DEFAULT_WARMUP, totalSteps / 10);
         this.schedule = "cosine".equals(options.schedule())
                 ? LearningRateSchedule.cosine(options.learningRate(), warmup, totalSteps)
@@ -64,7 +67,8 @@ public final class Trainer {
         }
     }
 
-    private static Optimizer createOptimizer(ClipGraph graph, TrainingOptions options) {
+    /** Every tensor the optimizer updates: all but a logit scale the config fixes. */
+    private static List<TrainedTensor> trainedTensors(ClipGraph graph) {
         ClipModel model = graph.model();
         Gradients gradients = graph.gradients();
         List<TrainedTensor> trained = new ArrayList<>();
@@ -74,9 +78,13 @@ public final class Trainer {
                 trained.add(new TrainedTensor(parameter, gradients.get(parameter.name())));
             }
         }
+        return List.copyOf(trained);
+    }
+
+    private static Optimizer createOptimizer(Backend backend, List<TrainedTensor> trained, TrainingOptions options) {
         return switch (options.optimizer()) {
-            case "sgd" -> new Sgd(graph.backend(), trained, options.momentum(), options.weightDecay());
-            case "adamw" -> new AdamW(graph.backend(), trained, options.beta1(), options.beta2(), options.eps(),
+            case "sgd" -> new Sgd(backend, trained, options.momentum(), options.weightDecay());
+            case "adamw" -> new AdamW(backend, trained, options.beta1(), options.beta2(), options.eps(),
                     options.weightDecay());
             default -> throw new BadInputException("unknown optimizer '" + options.optimizer() + "' (sgd, adamw)");
         };
@@ -122,6 +130,13 @@ public final class Trainer {
             throw new NonFiniteException(step + 1, "the loss (" + loss + ")");
         }
         graph.backward();
+        double norm = GradientNorm.global(trained);
+        if (!Double.isFinite(norm)) {
+            throw new NonFiniteException(step + 1, "the gradient of " + GradientNorm.firstNonFinite(trained));
+        }
+        if (options.clipGrad() > 0) {
+            GradientNorm.clip(trained, norm, options.clipGrad());
+        }
         optimizer.step(lr);
         model.clampLogitScale();
         return loss;
