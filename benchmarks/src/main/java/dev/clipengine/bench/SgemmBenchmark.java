@@ -1,6 +1,7 @@
 package dev.clipengine.bench;
 
 import dev.clipengine.kernels.Backend;
+import dev.clipengine.kernels.Backends;
 import dev.clipengine.kernels.ScalarBackend;
 import dev.clipengine.kernels.VectorBackend;
 import java.util.Random;
@@ -25,14 +26,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * suffix on a side transposes that operand, e.g. {@code 256Tx48x4096} is the weight gradient
  * {@code dW = dY^T X}. The scalar backend is only run up to 256^3 (larger products take seconds a
  * call), and only when asked for, e.g.
- * {@code -p backend=scalar,vector -p shape=64,128,256}.
+ * {@code -p backend=scalar,vector -p shape=64,128,256}. The OpenBLAS backends, {@code blas} and
+ * {@code javacpp}, are picked like any other: {@code -p backend=vector,blas,javacpp}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class SgemmBenchmark {
 
     @Param({"vector"})
@@ -71,7 +73,7 @@ public class SgemmBenchmark {
                 yield new ScalarBackend();
             }
             case "vector" -> new VectorBackend(threads);
-            default -> throw new IllegalArgumentException("unknown backend " + backend);
+            default -> Backends.create(backend, threads);
         };
         Random random = new Random(1);
         a = randomArray(random, m * k);
