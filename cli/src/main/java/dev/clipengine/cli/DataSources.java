@@ -48,6 +48,7 @@ final class DataSources {
             return train;
         }
         return new PairDataset(train.name(), train.train(),
-                TsvDataset.readPairs(valData, config.imageSize(), config.channels()), train.classNames());
+                TsvDataset.readPairs(valData, config.imageSize(), config.channels()), train.classNames(),
+                train.classPrompts());
     }
 }

@@ -9,8 +9,8 @@ import java.io.PrintWriter;
 
 /** {@code clip-engine COMMAND [options]}: the command line (contract section 5). */
 @Command(name = "clip-engine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Trains CLIP models in pure Java.",
-        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+        description = "Trains and evaluates CLIP models in pure Java.",
+        subcommands = {TrainCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -70,7 +70,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train or eval");
     }
 
     /** The version from the jar's manifest. */

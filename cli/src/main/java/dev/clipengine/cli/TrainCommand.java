@@ -3,7 +3,7 @@ package dev.clipengine.cli;
 import dev.clipengine.BadInputException;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.PairDataset;
-import dev.clipengine.eval.Retrieval;
+import dev.clipengine.eval.Evaluation;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.Backends;
@@ -201,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
             double finalLoss = tailMean(losses, 50);
 
             OutputFiles.save(model, modelOut);
-            Retrieval.Scores scores = Retrieval.evaluate(graph, heldOut, dataset.classNames(), options.batchSize());
+            Evaluation.Report scores = Evaluation.evaluate(graph, heldOut, dataset.classPrompts(), options.batchSize());
             out.printf("trained %s in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %s)%n",
                     count(losses.length, "step"), seconds, losses.length * (double) options.batchSize() / seconds,
                     finalLoss, count(Math.min(50, losses.length), "step"));
@@ -209,8 +209,8 @@ public final class TrainCommand implements Callable<Integer> {
                 String zeroShot = Double.isNaN(scores.zeroShotTop1()) ? ""
                         : "zero-shot top-1 " + percent(scores.zeroShotTop1()) + " over " + scores.classes() + " classes, ";
                 out.printf("held out (%s): %simage->text top-1 %s, text->image top-1 %s%n",
-                        count(scores.pairs(), "pair"), zeroShot, percent(scores.imageToTextTop1()),
-                        percent(scores.textToImageTop1()));
+                        count(scores.pairs(), "pair"), zeroShot, percent(scores.imageToTextRecall()[0]),
+                        percent(scores.textToImageRecall()[0]));
             }
             out.println("model saved to " + modelOut);
             if (results != null) {
@@ -310,7 +310,7 @@ public final class TrainCommand implements Callable<Integer> {
         return Double.isNaN(fraction) ? "n/a" : String.format("%.1f%%", 100 * fraction);
     }
 
-    private static Map<String, Object> resultsJson(double loss, int steps, double seconds, Retrieval.Scores scores) {
+    private static Map<String, Object> resultsJson(double loss, int steps, double seconds, Evaluation.Report scores) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("loss", loss);
         json.put("steps", steps);
@@ -321,8 +321,8 @@ public final class TrainCommand implements Callable<Integer> {
                 json.put("zero_shot_top1", scores.zeroShotTop1());
                 json.put("zero_shot_classes", scores.classes());
             }
-            json.put("image_to_text_top1", scores.imageToTextTop1());
-            json.put("text_to_image_top1", scores.textToImageTop1());
+            json.put("image_to_text_top1", scores.imageToTextRecall()[0]);
+            json.put("text_to_image_top1", scores.textToImageRecall()[0]);
         }
         return json;
     }

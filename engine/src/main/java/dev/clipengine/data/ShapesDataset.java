@@ -186,7 +186,17 @@ public final class ShapesDataset {
         return new PairDataset(NAME,
                 pairs(root.fork(TRAIN_SALT), trainCount, seen, imageSize, channels),
                 pairs(root.fork(HELD_OUT_SALT), heldOutCount, unseen, imageSize, channels),
-                classNames());
+                classNames(), classPrompts());
+    }
+
+    /** Every template's caption of every class, for zero-shot prompt ensembles; label k is entry k. */
+    public static List<List<String>> classPrompts() {
+        List<List<String>> prompts = new ArrayList<>();
+        for (int label = 0; label < classCount(); label++) {
+            int l = label;
+            prompts.add(TEMPLATES.stream().map(t -> caption(t, l)).toList());
+        }
+        return prompts;
     }
 
     /** The canonical caption of every class, held-out ones included; label k is entry k. */

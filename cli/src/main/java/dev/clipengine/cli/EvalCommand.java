@@ -1,0 +1,185 @@
+package dev.clipengine.cli;
+
+import dev.clipengine.BadInputException;
+import dev.clipengine.data.EncodedPairs;
+import dev.clipengine.data.PairDataset;
+import dev.clipengine.eval.Evaluation;
+import dev.clipengine.io.ModelFile;
+import dev.clipengine.kernels.Backend;
+import dev.clipengine.kernels.Backends;
+import dev.clipengine.model.ClipGraph;
+import dev.clipengine.model.ClipModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code clip-engine eval}: zero-shot classification and retrieval scores of a saved model. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+        description = "Score a saved model: zero-shot top-1/top-5, per class, confusions, and retrieval recall.")
+public final class EvalCommand implements Callable<Integer> {
+
+    /** Above this many classes the confusion matrix is summarised by its largest entries. */
+    private static final int FULL_MATRIX_CLASSES = 12;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The model file to score.")
+    Path checkpoint;
+
+    @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSources.BUILT_IN,
+            description = "Pairs to score: '" + DataSources.BUILT_IN + "' (its held-out set) or a TSV file (every row).")
+    String data;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the built-in data.")
+    long seed;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Compute backend. Default: vector when enabled.")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on. Default: every core.")
+    Integer threads;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Pairs encoded at once.")
+    int batchSize;
+
+    @Option(names = "--results", paramLabel = "FILE", description = "Write the scores as JSON.")
+    Path results;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Options.range("--batch-size", batchSize, 1, 32768);
+        Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
+        if (results != null) {
+            OutputFiles.requireWritable(results, "--results");
+        }
+        ClipModel model = ModelFile.load(checkpoint);
+        PairDataset dataset = DataSources.load(data, model.config(), seed, null, 0);
+        // the built-in data is scored on its held-out set; a TSV on every row
+        boolean builtIn = data.equals(DataSources.BUILT_IN);
+        List<dev.clipengine.data.Example> scored = builtIn ? dataset.heldOut() : concat(dataset.train(), dataset.heldOut());
+        String what = dataset.name() + (builtIn ? " (held out)" : "");
+        if (scored.isEmpty()) {
+            throw new BadInputException(what + " has no pairs to score");
+        }
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        try (Backend compute = Backends.create(backend == null ? Backends.defaultName() : backend, threadCount)) {
+            EncodedPairs pairs = new EncodedPairs(model.config(), model.vocabulary(), scored, what);
+            ClipGraph graph = new ClipGraph(model, compute, Math.min(batchSize, scored.size()));
+            Evaluation.Report report = Evaluation.evaluate(graph, pairs, dataset.classPrompts(),
+                    Math.min(batchSize, scored.size()));
+            print(out, report, dataset, what);
+            if (results != null) {
+                OutputFiles.writeJson(results, json(report, dataset.classNames()));
+                out.println("results written to " + results);
+            }
+        }
+        return Main.OK;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private void print(PrintWriter out, Evaluation.Report r, PairDataset dataset, String what) {
+        out.printf("%s on %s: %d images%s%n", checkpoint, what, r.pairs(),
+                r.classes() > 0 ? ", " + r.classes() + " classes" : "");
+        if (r.classes() > 0) {
+            out.printf("zero-shot     top-1 %6s   top-5 %6s%n", percent(r.zeroShotTop1()), percent(r.zeroShotTop5()));
+        }
+        out.printf("retrieval     %7s %7s %7s%n", "R@1", "R@5", "R@10");
+        out.printf("image->text   %7s %7s %7s%n", percent(r.imageToTextRecall()[0]), percent(r.imageToTextRecall()[1]),
+                percent(r.imageToTextRecall()[2]));
+        out.printf("text->image   %7s %7s %7s%n", percent(r.textToImageRecall()[0]), percent(r.textToImageRecall()[1]),
+                percent(r.textToImageRecall()[2]));
+        if (r.classes() == 0) {
+            return;
+        }
+        List<String> names = dataset.classNames();
+        int width = names.stream().mapToInt(String::length).max().orElse(5);
+        out.println("per class (zero-shot top-1, images):");
+        List<Integer> present = new ArrayList<>();
+        for (int c = 0; c < r.classes(); c++) {
+            int count = 0;
+            for (int p = 0; p < r.classes(); p++) {
+                count += r.confusion()[c][p];
+            }
+            if (count > 0) {
+                present.add(c);
+                out.printf("  %-" + width + "s %7s %6d%n", names.get(c), percent(r.perClassTop1()[c]), count);
+            }
+        }
+        if (present.size() <= FULL_MATRIX_CLASSES && r.classes() <= FULL_MATRIX_CLASSES) {
+            out.println("confusion (rows: true class, columns: predicted, in the order above):");
+            for (int c : present) {
+                StringBuilder row = new StringBuilder("  ");
+                for (int p : present) {
+                    row.append(String.format("%6d", r.confusion()[c][p]));
+                }
+                out.println(row);
+            }
+        } else {
+            out.println("most frequent confusions (true -> predicted: images):");
+            List<int[]> cells = new ArrayList<>();
+            for (int c = 0; c < r.classes(); c++) {
+                for (int p = 0; p < r.classes(); p++) {
+                    if (c != p && r.confusion()[c][p] > 0) {
+                        cells.add(new int[] {c, p, r.confusion()[c][p]});
+                    }
+                }
+            }
+            cells.sort((x, y) -> y[2] != x[2] ? y[2] - x[2] : x[0] != y[0] ? x[0] - y[0] : x[1] - y[1]);
+            for (int[] cell : cells.subList(0, Math.min(10, cells.size()))) {
+                out.printf("  %s -> %s: %d%n", names.get(cell[0]), names.get(cell[1]), cell[2]);
+            }
+        }
+    }
+
+    /** Contract section 3: fractions in [0, 1], recalls keyed "1", "5", "10", null where undefined. */
+    private static Map<String, Object> json(Evaluation.Report r, List<String> names) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("n_images", r.pairs());
+        json.put("zero_shot_top1", finite(r.zeroShotTop1()));
+        json.put("zero_shot_top5", finite(r.zeroShotTop5()));
+        json.put("image_to_text_recall", recalls(r.imageToTextRecall()));
+        json.put("text_to_image_recall", recalls(r.textToImageRecall()));
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        for (int c = 0; c < r.classes(); c++) {
+            perClass.put(names.get(c), finite(r.perClassTop1()[c]));
+        }
+        json.put("per_class_top1", perClass);
+        json.put("confusion", r.confusion());
+        return json;
+    }
+
+    private static Map<String, Object> recalls(double[] values) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int k = 0; k < Evaluation.RECALL_AT.length; k++) {
+            map.put(Integer.toString(Evaluation.RECALL_AT[k]), finite(values[k]));
+        }
+        return map;
+    }
+
+    private static Double finite(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+
+    private static String percent(double fraction) {
+        return Double.isNaN(fraction) ? "n/a" : String.format("%.1f%%", 100 * fraction);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.clipengine.eval;
+
+import dev.clipengine.data.Batch;
+import dev.clipengine.data.EncodedPairs;
+import dev.clipengine.model.ClipGraph;
+import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.Vocabulary;
+
+import java.util.List;
+
+/** Unit-length embeddings of images and captions, computed a batch at a time. */
+public final class Embeddings {
+
+    private Embeddings() {
+    }
+
+    /** Every pair's image (or caption) embedding, {@code [pairs, dim]}, each row of length 1. */
+    public static float[] ofPairs(ClipGraph graph, EncodedPairs pairs, int batchSize, boolean images) {
+        int dim = graph.model().config().embedDim();
+        int n = pairs.size();
+        float[] out = new float[n * dim];
+        Batch batch = new Batch(graph.model().config(), batchSize);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            batch.fill(pairs, order, from, count);
+            float[] embeddings = images ? graph.encodeImages(batch) : graph.encodeTexts(batch);
+            System.arraycopy(embeddings, 0, out, from * dim, count * dim);
+        }
+        normalizeRows(out, n, dim);
+        return out;
+    }
+
+    /** The captions' embeddings, {@code [captions, dim]}, each row of length 1. */
+    public static float[] ofCaptions(ClipGraph graph, List<String> captions, int batchSize) {
+        ModelConfig config = graph.model().config();
+        Vocabulary vocabulary = graph.model().vocabulary();
+        int n = captions.size();
+        int[][] tokens = new int[n][];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = vocabulary.encode(captions.get(i), config.maxTokens(), "prompt \"" + captions.get(i) + "\"");
+        }
+        float[] out = new float[n * config.embedDim()];
+        Batch batch = new Batch(config, batchSize);
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            batch.fillCaptions(tokens, from, count);
+            System.arraycopy(graph.encodeTexts(batch), 0, out, from * config.embedDim(), count * config.embedDim());
+        }
+        normalizeRows(out, n, config.embedDim());
+        return out;
+    }
+
+    /**
+     * One embedding per class, CLIP's way: each prompt's embedding normalised, the class's
+     * prompts averaged, the average normalised again. {@code [classes, dim]}.
+     */
+    public static float[] ofClasses(ClipGraph graph, List<List<String>> classPrompts, int batchSize) {
+        int dim = graph.model().config().embedDim();
+        float[] out = new float[classPrompts.size() * dim];
+        for (int c = 0; c < classPrompts.size(); c++) {
+            List<String> prompts = classPrompts.get(c);
+            float[] each = ofCaptions(graph, prompts, batchSize);
+            for (int p = 0; p < prompts.size(); p++) {
+                for (int d = 0; d < dim; d++) {
+                    out[c * dim + d] += each[p * dim + d] / prompts.size();
+                }
+            }
+        }
+        normalizeRows(out, classPrompts.size(), dim);
+        return out;
+    }
+
+    /** Cosine similarity of row q of a and row r of b (both unit length): their dot product, in double. */
+    static double similarity(float[] a, int q, float[] b, int r, int dim) {
+        double dot = 0;
+        for (int d = 0; d < dim; d++) {
+            dot += (double) a[q * dim + d] * b[r * dim + d];
+        }
+        return dot;
+    }
+
+    static void normalizeRows(float[] x, int rows, int dim) {
+        for (int r = 0; r < rows; r++) {
+            double norm = Math.max(Math.sqrt(similarity(x, r, x, r, dim)), 1e-12);
+            for (int d = 0; d < dim; d++) {
+                x[r * dim + d] = (float) (x[r * dim + d] / norm);
+            }
+        }
+    }
+}
