@@ -12,6 +12,7 @@ import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Vocabulary;
 import dev.clipengine.training.AdamW;
+import dev.clipengine.training.StopRequest;
 import dev.clipengine.training.Trainer;
 import dev.clipengine.training.TrainingOptions;
 import picocli.CommandLine.ArgGroup;
@@ -196,8 +197,16 @@ public final class TrainCommand implements Callable<Integer> {
                         + ", seed " + options.seed());
             }
             long start = System.nanoTime();
-            double[] losses = trainer.run(new ProgressPrinter(out, quiet, logEvery));
+            StopRequest stop = InterruptSignals.install();
+            double[] losses = trainer.run(new ProgressPrinter(out, quiet, logEvery), stop);
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (stop.requested()) {
+                OutputFiles.save(model, modelOut);
+                spec.commandLine().getErr().println("clip-engine: interrupted by SIG" + stop.reason() + " after "
+                        + count(losses.length, "step") + " of " + trainer.totalSteps() + "; the model is saved to "
+                        + modelOut);
+                return InterruptSignals.exitStatus(stop.reason());
+            }
             double finalLoss = tailMean(losses, 50);
 
             OutputFiles.save(model, modelOut);

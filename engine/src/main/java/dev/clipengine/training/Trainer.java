@@ -105,8 +105,19 @@ public final class Trainer {
 
     /** Runs every step, telling the listener after each; returns the losses of every step. */
     public double[] run(TrainingListener listener) {
+        return run(listener, new StopRequest());
+    }
+
+    /**
+     * Runs every step, or stops after the step during which {@code stop} was requested; returns
+     * the losses of the steps taken.
+     */
+    public double[] run(TrainingListener listener, StopRequest stop) {
         double[] losses = new double[Math.toIntExact(totalSteps)];
         for (long step = 0; step < totalSteps; step++) {
+            if (stop.requested()) {
+                return java.util.Arrays.copyOf(losses, (int) step);
+            }
             int batchInEpoch = (int) (step % batchesPerEpoch);
             if (batchInEpoch == 0) {
                 startEpoch();
