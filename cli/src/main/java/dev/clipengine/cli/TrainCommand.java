@@ -5,6 +5,7 @@ import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.PairDataset;
 import dev.clipengine.eval.Evaluation;
 import dev.clipengine.io.ModelFile;
+import dev.clipengine.io.TrainingCheckpoint;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.Backends;
 import dev.clipengine.model.ClipGraph;
@@ -68,7 +69,20 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--init", paramLabel = "CHECKPOINT",
                 description = "Start from this model file (config and vocabulary from its metadata).")
         Path init;
+
+        @Option(names = "--resume", paramLabel = "PATH",
+                description = "Continue a run from a training checkpoint, or from the newest complete one in a "
+                        + "folder; give the same options as the run that wrote it.")
+        Path resume;
     }
+
+    @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
+            description = "Write a training checkpoint ckpt-<step>.safetensors every N steps (0: never).")
+    long saveEvery;
+
+    @Option(names = "--save-dir", paramLabel = "DIR",
+            description = "Where checkpoints go. Default: the folder of --out.")
+    Path saveDir;
 
     @ArgGroup(exclusive = true)
     Length length = new Length();
@@ -165,8 +179,11 @@ public final class TrainCommand implements Callable<Integer> {
             OutputFiles.requireWritable(results, "--results");
         }
 
-        ModelConfig requested = modelSource.init == null ? ModelConfigs.resolve(modelSource.model, err) : null;
-        ClipModel initial = modelSource.init == null ? null : ModelFile.load(modelSource.init);
+        TrainingCheckpoint.Contents resumed = modelSource.resume == null ? null
+                : TrainingCheckpoint.load(modelSource.resume);
+        Path init = modelSource.init;
+        ModelConfig requested = init == null && resumed == null ? ModelConfigs.resolve(modelSource.model, err) : null;
+        ClipModel initial = resumed != null ? resumed.model() : init == null ? null : ModelFile.load(init);
         ModelConfig shape = initial != null ? initial.config() : requested;
         PairDataset dataset = DataSources.load(data, shape, seed, valData, valSplit);
         Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.train().stream().map(e -> e.caption()).toList());
@@ -184,12 +201,21 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer.requireOneBatch(dataset.name(), train.size(), options.batchSize());
             ClipGraph graph = new ClipGraph(model, compute, options.batchSize());
             Trainer trainer = new Trainer(graph, train, options);
+            Map<String, Object> runOptions = runOptions(options, trainer);
+            if (resumed != null) {
+                resume(trainer, resumed, runOptions);
+            }
+            Path checkpoints = saveDir != null ? saveDir : modelOut.toAbsolutePath().getParent();
+            if (saveEvery > 0) {
+                OutputFiles.requireWritable(checkpoints.resolve(TrainingCheckpoint.fileName(0)), "--save-dir");
+            }
             if (!quiet) {
                 out.println("backend:   " + compute.describe());
                 out.println("data:      " + dataset.name() + ": " + count(train.size(), "training pair") + ", "
                         + heldOut.size() + " held out" + (dataset.classNames().isEmpty() ? ""
                         : ", " + count(dataset.classNames().size(), "class")));
-                out.println("model:     " + describe(config, modelSource.init));
+                out.println("model:     " + describe(config, modelSource.init != null ? modelSource.init : modelSource.resume)
+                        + (resumed != null ? "; resuming after step " + trainer.stepsTaken() : ""));
                 out.println("training:  " + count(trainer.totalSteps(), "step") + " of "
                         + count(options.batchSize(), "pair") + ", " + trainer.optimizer().describe() + ", lr "
                         + options.learningRate() + " " + options.schedule()
@@ -198,7 +224,13 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long start = System.nanoTime();
             StopRequest stop = InterruptSignals.install();
-            double[] losses = trainer.run(new ProgressPrinter(out, quiet, logEvery), stop);
+            ProgressPrinter progress = new ProgressPrinter(out, quiet, logEvery);
+            double[] losses = trainer.run(report -> {
+                progress.step(report);
+                if (saveEvery > 0 && report.step() % saveEvery == 0) {
+                    saveCheckpoint(checkpoints, model, trainer, runOptions);
+                }
+            }, stop);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (stop.requested()) {
                 OutputFiles.save(model, modelOut);
@@ -228,6 +260,63 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return Main.OK;
+    }
+
+    /** The options a resumed run must share with the run that wrote its checkpoint. */
+    private Map<String, Object> runOptions(TrainingOptions o, Trainer trainer) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("data", data);
+        map.put("val_split", valSplit);
+        map.put("seed", o.seed());
+        map.put("batch_size", o.batchSize());
+        map.put("total_steps", trainer.totalSteps());
+        map.put("lr", o.learningRate());
+        map.put("optimizer", o.optimizer());
+        map.put("momentum", (double) o.momentum());
+        map.put("weight_decay", (double) o.weightDecay());
+        map.put("beta1", (double) o.beta1());
+        map.put("beta2", (double) o.beta2());
+        map.put("eps", (double) o.eps());
+        map.put("schedule", o.schedule());
+        map.put("warmup", trainer.warmup());
+        map.put("clip_grad", o.clipGrad());
+        map.put("shuffle", o.shuffle());
+        return map;
+    }
+
+    private void saveCheckpoint(Path folder, ClipModel model, Trainer trainer, Map<String, Object> runOptions) {
+        Map<String, Object> training = new LinkedHashMap<>(trainer.progress());
+        training.put("optimizer_steps", trainer.optimizer().steps());
+        training.put("options", runOptions);
+        training.put("args", spec.commandLine().getParseResult().originalArgs());
+        Path file = folder.resolve(TrainingCheckpoint.fileName(trainer.stepsTaken()));
+        try {
+            TrainingCheckpoint.save(file, model, trainer.optimizer().state(), training);
+        } catch (java.io.IOException e) {
+            throw new BadInputException("cannot write the checkpoint " + file + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Puts the trainer and optimizer where the checkpoint left them, after checking the options agree. */
+    private static void resume(Trainer trainer, TrainingCheckpoint.Contents checkpoint, Map<String, Object> runOptions) {
+        com.fasterxml.jackson.databind.JsonNode training = checkpoint.training();
+        com.fasterxml.jackson.databind.JsonNode saved = training.get("options");
+        String source = checkpoint.file().toString();
+        if (saved == null || !training.hasNonNull("step") || !training.hasNonNull("data_order_rng")) {
+            throw new BadInputException(source + ": its 'training' metadata lacks the step, options or data order");
+        }
+        for (Map.Entry<String, Object> option : runOptions.entrySet()) {
+            com.fasterxml.jackson.databind.JsonNode value = saved.get(option.getKey());
+            String expected = String.valueOf(option.getValue());
+            if (value == null || !value.asText().equals(expected)) {
+                throw new BadInputException(source + " was written by a run with " + option.getKey() + " = "
+                        + (value == null ? "(none)" : value.asText()) + "; this one has " + expected
+                        + " (resume with the same options)");
+            }
+        }
+        long step = training.get("step").asLong();
+        trainer.resume(step, Long.parseLong(training.get("data_order_rng").asText()));
+        trainer.optimizer().restore(training.path("optimizer_steps").asLong(step), checkpoint.optimizer(), source);
     }
 
     /** Words of the data that the model's vocabulary lacks become {@code <unk>}: say so. */

@@ -62,6 +62,20 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public void restore(long savedSteps, java.util.Map<String, Tensor> saved, String source) {
+        OptimizerState.copyInto(state(), saved, source);
+        steps = 0;
+        beta1Power = 1;
+        beta2Power = 1;
+        // the same multiplications as the uninterrupted run, so the corrections match bit for bit
+        while (steps < savedSteps) {
+            steps++;
+            beta1Power *= beta1;
+            beta2Power *= beta2;
+        }
+    }
+
+    @Override
     public List<Tensor> state() {
         List<Tensor> state = new ArrayList<>(firstMoments);
         state.addAll(secondMoments);

@@ -16,6 +16,12 @@ public interface Optimizer {
     /** The optimizer's per-tensor state, named {@code optimizer.<moment>.<tensor name>}, for checkpoints. */
     List<Tensor> state();
 
+    /**
+     * Continues from a checkpoint: the step count and every tensor {@link #state()} names, from
+     * {@code saved}; a missing or misshapen one is bad input naming it.
+     */
+    void restore(long steps, java.util.Map<String, Tensor> saved, String source);
+
     /** One line: the optimizer and its hyper-parameters. */
     String describe();
 }

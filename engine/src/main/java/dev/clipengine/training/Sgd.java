@@ -45,6 +45,12 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public void restore(long savedSteps, java.util.Map<String, Tensor> saved, String source) {
+        OptimizerState.copyInto(state(), saved, source);
+        steps = savedSteps;
+    }
+
+    @Override
     public List<Tensor> state() {
         return List.copyOf(momentumBuffers);
     }

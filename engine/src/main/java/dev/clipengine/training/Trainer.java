@@ -11,7 +11,9 @@ import dev.clipengine.model.Gradients;
 import dev.clipengine.model.Tensor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains a model on image-caption pairs: epochs of shuffled (or file-order) full batches, one
@@ -31,7 +33,11 @@ public final class Trainer {
     private final LearningRateSchedule schedule;
     private final Batch batch;
     private final int[] order;
-    private final Rng dataOrder;
+    private Rng dataOrder;
+    /** The data order generator's state before the current epoch's shuffle: a checkpoint keeps it. */
+    private long epochOrderState;
+    /** Steps taken, by this run or the one it resumes. */
+    private long stepsTaken;
     private final long totalSteps;
     private final int batchesPerEpoch;
     private final long warmup;
@@ -94,6 +100,39 @@ public final class Trainer {
         return totalSteps;
     }
 
+    /** Steps taken so far, counting those of a run this one resumes. */
+    public long stepsTaken() {
+        return stepsTaken;
+    }
+
+    /**
+     * Where training stands, for a checkpoint: the steps taken, the epoch and position in it, and
+     * the data order generator's state before this epoch's shuffle.
+     */
+    public Map<String, Object> progress() {
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("step", stepsTaken);
+        progress.put("epoch", stepsTaken / batchesPerEpoch);
+        progress.put("position_in_epoch", stepsTaken % batchesPerEpoch);
+        // as a string: a JSON reader may hold numbers in doubles, which lose a long's low bits
+        progress.put("data_order_rng", Long.toString(stepsTaken % batchesPerEpoch == 0 ? dataOrder.state()
+                : epochOrderState));
+        return progress;
+    }
+
+    /**
+     * Continues from a checkpoint's {@link #progress()}: the next {@link #run} takes step
+     * {@code steps + 1} with the data order the uninterrupted run would have had.
+     */
+    public void resume(long steps, long dataOrderRngState) {
+        if (steps < 0 || steps > totalSteps) {
+            throw new BadInputException("the checkpoint is at step " + steps + " but this run has " + totalSteps
+                    + " steps");
+        }
+        stepsTaken = steps;
+        dataOrder = new Rng(dataOrderRngState);
+    }
+
     /** The cosine schedule's warmup steps in effect. */
     public long warmup() {
         return warmup;
@@ -113,10 +152,15 @@ public final class Trainer {
      * the losses of the steps taken.
      */
     public double[] run(TrainingListener listener, StopRequest stop) {
-        double[] losses = new double[Math.toIntExact(totalSteps)];
-        for (long step = 0; step < totalSteps; step++) {
+        long first = stepsTaken;
+        double[] losses = new double[Math.toIntExact(Math.max(0, totalSteps - first))];
+        if (first % batchesPerEpoch != 0) {
+            // resuming mid-epoch: redo this epoch's shuffle from the state saved before it
+            startEpoch();
+        }
+        for (long step = first; step < totalSteps; step++) {
             if (stop.requested()) {
-                return java.util.Arrays.copyOf(losses, (int) step);
+                return java.util.Arrays.copyOf(losses, (int) (step - first));
             }
             int batchInEpoch = (int) (step % batchesPerEpoch);
             if (batchInEpoch == 0) {
@@ -127,7 +171,8 @@ public final class Trainer {
             long start = System.nanoTime();
             double loss = step(step, lr);
             double seconds = (System.nanoTime() - start) / 1e9;
-            losses[(int) step] = loss;
+            losses[(int) (step - first)] = loss;
+            stepsTaken = step + 1;
             listener.step(new TrainingListener.StepReport(step + 1, totalSteps, step / batchesPerEpoch + 1, loss, lr,
                     StrictMath.exp(model.logitScale()), seconds, batch.size()));
         }
@@ -154,6 +199,7 @@ public final class Trainer {
     }
 
     private void startEpoch() {
+        epochOrderState = dataOrder.state();
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
