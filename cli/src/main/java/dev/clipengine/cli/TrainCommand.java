@@ -13,6 +13,7 @@ import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Vocabulary;
 import dev.clipengine.training.AdamW;
+import dev.clipengine.training.NonFiniteException;
 import dev.clipengine.training.StopRequest;
 import dev.clipengine.training.Trainer;
 import dev.clipengine.training.TrainingOptions;
@@ -79,6 +80,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
             description = "Write a training checkpoint ckpt-<step>.safetensors every N steps (0: never).")
     long saveEvery;
+
+    @Option(names = "--keep", paramLabel = "K", defaultValue = "3",
+            description = "Keep the newest K checkpoints of this run's folder, deleting older ones (0: keep all).")
+    int keep;
+
+    @Option(names = "--skip-nonfinite", paramLabel = "N", defaultValue = "0",
+            description = "Skip up to N steps whose loss or gradient is NaN or infinite instead of stopping.")
+    int skipNonFinite;
 
     @Option(names = "--save-dir", paramLabel = "DIR",
             description = "Where checkpoints go. Default: the folder of --out.")
@@ -225,19 +234,31 @@ public final class TrainCommand implements Callable<Integer> {
             long start = System.nanoTime();
             StopRequest stop = InterruptSignals.install();
             ProgressPrinter progress = new ProgressPrinter(out, quiet, logEvery);
-            double[] losses = trainer.run(report -> {
-                progress.step(report);
-                if (saveEvery > 0 && report.step() % saveEvery == 0) {
-                    saveCheckpoint(checkpoints, model, trainer, runOptions);
-                }
-            }, stop);
+            Path[] lastCheckpoint = {resumed != null ? resumed.file() : null};
+            double[] losses;
+            try {
+                losses = trainer.run(report -> {
+                    progress.step(report);
+                    if (saveEvery > 0 && report.step() % saveEvery == 0) {
+                        lastCheckpoint[0] = saveCheckpoint(checkpoints, model, trainer, runOptions);
+                    }
+                }, stop);
+            } catch (NonFiniteException e) {
+                throw new NonFiniteException(e.step(), e.what(), "last good checkpoint: "
+                        + (lastCheckpoint[0] == null ? "none, no --save-every" : lastCheckpoint[0])
+                        + "; try a lower --lr, or --skip-nonfinite N");
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (stop.requested()) {
                 OutputFiles.save(model, modelOut);
-                spec.commandLine().getErr().println("clip-engine: interrupted by SIG" + stop.reason() + " after "
-                        + count(losses.length, "step") + " of " + trainer.totalSteps() + "; the model is saved to "
-                        + modelOut);
+                Path checkpoint = saveCheckpoint(checkpoints, model, trainer, runOptions);
+                spec.commandLine().getErr().println("clip-engine: interrupted by SIG" + stop.reason() + " after step "
+                        + trainer.stepsTaken() + " of " + trainer.totalSteps() + "; the model is saved to " + modelOut
+                        + " and the run to " + checkpoint + " (continue with --resume)");
                 return InterruptSignals.exitStatus(stop.reason());
+            }
+            if (trainer.skippedSteps() > 0) {
+                err.println("note: " + count(trainer.skippedSteps(), "step") + " skipped for non-finite values");
             }
             double finalLoss = tailMean(losses, 50);
 
@@ -284,7 +305,8 @@ public final class TrainCommand implements Callable<Integer> {
         return map;
     }
 
-    private void saveCheckpoint(Path folder, ClipModel model, Trainer trainer, Map<String, Object> runOptions) {
+    /** Writes ckpt-<step>.safetensors into folder, then prunes to the newest --keep; returns the file. */
+    private Path saveCheckpoint(Path folder, ClipModel model, Trainer trainer, Map<String, Object> runOptions) {
         Map<String, Object> training = new LinkedHashMap<>(trainer.progress());
         training.put("optimizer_steps", trainer.optimizer().steps());
         training.put("options", runOptions);
@@ -292,9 +314,13 @@ public final class TrainCommand implements Callable<Integer> {
         Path file = folder.resolve(TrainingCheckpoint.fileName(trainer.stepsTaken()));
         try {
             TrainingCheckpoint.save(file, model, trainer.optimizer().state(), training);
+            if (keep > 0) {
+                TrainingCheckpoint.keepNewest(folder, keep);
+            }
         } catch (java.io.IOException e) {
             throw new BadInputException("cannot write the checkpoint " + file + " (" + e.getMessage() + ")");
         }
+        return file;
     }
 
     /** Puts the trainer and optimizer where the checkpoint left them, after checking the options agree. */
@@ -350,6 +376,9 @@ public final class TrainCommand implements Callable<Integer> {
         Options.range("--momentum", momentum, 0, 1);
         Options.range("--weight-decay", weightDecay, 0, 1e6);
         Options.range("--clip-grad", clipGrad, 0, 1e12);
+        Options.range("--keep", keep, 0, 1_000_000);
+        Options.range("--skip-nonfinite", skipNonFinite, 0, Integer.MAX_VALUE);
+        Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
         Options.fraction("--beta1", beta1);
         Options.fraction("--beta2", beta2);
         Options.positive("--eps", eps);
@@ -384,7 +413,7 @@ public final class TrainCommand implements Callable<Integer> {
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, 0);
+                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, 0);
     }
 
     private static String describe(ModelConfig c, Path init) {
@@ -398,10 +427,15 @@ public final class TrainCommand implements Callable<Integer> {
     private static double tailMean(double[] values, int count) {
         int n = Math.min(count, values.length);
         double sum = 0;
+        int finite = 0;
         for (int i = values.length - n; i < values.length; i++) {
-            sum += values[i];
+            // skipped steps' NaN losses are left out
+            if (Double.isFinite(values[i])) {
+                sum += values[i];
+                finite++;
+            }
         }
-        return n == 0 ? Double.NaN : sum / n;
+        return finite == 0 ? Double.NaN : sum / finite;
     }
 
     private static String percent(double fraction) {

@@ -171,6 +171,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDivergingRunStopsWithStatusThreeUnlessSkippingIsAllowed(@TempDir Path dir) throws Exception {
+        String[] diverging = {"train", "--model", "seed", "--optimizer", "sgd", "--lr", "1e30", "--steps", "20",
+                "--batch-size", "8", "--quiet", "--save-every", "1", "--keep", "2", "--out",
+                dir.resolve("m.safetensors").toString()};
+        Result stopped = run(diverging);
+        assertEquals(3, stopped.status(), stopped.err());
+        assertTrue(stopped.err().contains("is not finite") && stopped.err().contains("last good checkpoint: "),
+                stopped.err());
+        assertEquals(1, stopped.err().strip().lines().count(), stopped.err());
+
+        String[] skipping = java.util.Arrays.copyOf(diverging, diverging.length + 2);
+        skipping[diverging.length] = "--skip-nonfinite";
+        skipping[diverging.length + 1] = "1000";
+        Result skipped = run(skipping);
+        assertEquals(0, skipped.status(), skipped.err());
+        assertTrue(skipped.err().contains("skipped for non-finite values"), skipped.err());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.filter(f -> f.getFileName().toString().startsWith("ckpt-")).count() <= 2, "--keep 2");
+        }
+    }
+
+    @Test
     void unknownBackendListsTheBackends() {
         Result r = run("train", "--backend", "cuda");
         assertTrue(r.err().contains("scalar") && r.err().contains("vector"), r.err());

@@ -82,6 +82,19 @@ public final class TrainingCheckpoint {
         return new Contents(ModelFile.fromContents(contents, path.toString()), optimizer, node, path);
     }
 
+    /** Deletes all but the newest {@code keep} checkpoints of the folder. */
+    public static void keepNewest(Path folder, int keep) throws IOException {
+        List<Path> all;
+        try (Stream<Path> files = Files.list(folder)) {
+            all = files.filter(f -> NAME.matcher(f.getFileName().toString()).matches())
+                    .sorted((a, b) -> Long.compare(step(b), step(a)))
+                    .toList();
+        }
+        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
+            Files.deleteIfExists(old);
+        }
+    }
+
     private static Contents newest(Path folder) {
         List<Path> candidates;
         try (Stream<Path> files = Files.list(folder)) {

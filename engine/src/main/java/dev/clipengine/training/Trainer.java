@@ -38,6 +38,7 @@ public final class Trainer {
     private long epochOrderState;
     /** Steps taken, by this run or the one it resumes. */
     private long stepsTaken;
+    private int skippedSteps;
     private final long totalSteps;
     private final int batchesPerEpoch;
     private final long warmup;
@@ -183,12 +184,12 @@ public final class Trainer {
     private double step(long step, float lr) {
         double loss = graph.forward(batch);
         if (!Double.isFinite(loss)) {
-            throw new NonFiniteException(step + 1, "the loss (" + loss + ")");
+            return skipOrStop(step, "the loss (" + loss + ")", loss);
         }
         graph.backward();
         double norm = GradientNorm.global(trained);
         if (!Double.isFinite(norm)) {
-            throw new NonFiniteException(step + 1, "the gradient of " + GradientNorm.firstNonFinite(trained));
+            return skipOrStop(step, "the gradient of " + GradientNorm.firstNonFinite(trained), loss);
         }
         if (options.clipGrad() > 0) {
             GradientNorm.clip(trained, norm, options.clipGrad());
@@ -196,6 +197,24 @@ public final class Trainer {
         optimizer.step(lr);
         model.clampLogitScale();
         return loss;
+    }
+
+    /**
+     * A non-finite step is not applied: it consumes its batch and counts for the schedule and the
+     * logs (contract section 2), while weights and moments stay as they were; past the allowance,
+     * training stops.
+     */
+    private double skipOrStop(long step, String what, double loss) {
+        if (skippedSteps < options.skipNonFinite()) {
+            skippedSteps++;
+            return loss;
+        }
+        throw new NonFiniteException(step + 1, what);
+    }
+
+    /** Steps skipped for non-finite values so far in this run. */
+    public int skippedSteps() {
+        return skippedSteps;
     }
 
     private void startEpoch() {
