@@ -1,0 +1,58 @@
+package dev.clipengine.cli;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every file of the committed corpus of bad files (src/test/resources/bad-files, listed with the
+ * option that takes it and a word its error must contain in expected.tsv) gives one clear line and
+ * exit status 2, and writes nothing.
+ */
+class BadFilesTest {
+
+    private static final String[] CORPUS = {"empty.safetensors", "short-header.safetensors",
+            "huge-header-length.safetensors", "not-json.safetensors", "f16.safetensors", "truncated.safetensors",
+            "not-a-model.safetensors", "bad-config.json", "not-json-config.json", "garbage.png",
+            "rows-missing-title.tsv", "row-too-short.tsv", "unreadable-image.tsv", "no-word-caption.tsv", "empty.tsv",
+            "expected.tsv"};
+
+    @TempDir
+    static Path corpus;
+
+    @TestFactory
+    List<DynamicTest> eachBadFileGivesOneClearLineAndStatusTwo() throws IOException {
+        for (String name : CORPUS) {
+            try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("/bad-files/" + name), name)) {
+                Files.copy(in, corpus.resolve(name));
+            }
+        }
+        return Files.readAllLines(corpus.resolve("expected.tsv")).stream().map(line -> {
+            String[] fields = line.split("\t");
+            return DynamicTest.dynamicTest(fields[0], () -> {
+                Path out = corpus.resolve("out-" + fields[0] + ".safetensors");
+                String[] args = fields[1].equals("--data")
+                        ? new String[] {"train", "--model", "seed", "--data", corpus.resolve(fields[0]).toString(),
+                                "--steps", "1", "--batch-size", "2", "--out", out.toString()}
+                        : new String[] {"train", fields[1], corpus.resolve(fields[0]).toString(), "--steps", "1",
+                                "--out", out.toString()};
+                TrainCommandTest.Result r = TrainCommandTest.run(args);
+                assertEquals(2, r.status(), fields[0] + ": " + r.err());
+                assertEquals(1, r.err().strip().lines().count(), fields[0] + ": " + r.err());
+                assertTrue(r.err().contains(fields[2]), fields[0] + " should mention '" + fields[2] + "': " + r.err());
+                assertFalse(Files.exists(out), fields[0] + ": nothing is saved");
+            });
+        }).toList();
+    }
+}
