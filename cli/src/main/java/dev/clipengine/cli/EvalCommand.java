@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code clip-engine eval}: zero-shot classification and retrieval scores of a saved model. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+@Command(name = "eval", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        showDefaultValues = true,
         description = "Score a saved model: zero-shot top-1/top-5, per class, confusions, and retrieval recall.")
 public final class EvalCommand implements Callable<Integer> {
 

@@ -31,7 +31,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code clip-engine train}: trains a model and reports its held-out scores. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        showDefaultValues = true,
         description = "Train a CLIP model on image-caption pairs (the built-in shapes data by default).")
 public final class TrainCommand implements Callable<Integer> {
 
@@ -111,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Pairs per step.")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.004", description = "Learning rate.")
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.002", description = "Learning rate.")
     double lr;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adamw", description = "sgd or adamw.")
@@ -133,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eps", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_EPS, description = "AdamW epsilon.")
     double eps;
 
-    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine",
+    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant",
             description = "Learning rate: constant, or cosine (linear warmup, then cosine decay to 0).")
     String schedule;
 
@@ -260,13 +261,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (trainer.skippedSteps() > 0) {
                 err.println("note: " + count(trainer.skippedSteps(), "step") + " skipped for non-finite values");
             }
-            double finalLoss = tailMean(losses, 50);
+            double finalLoss = lastFinite(losses);
+            double meanLoss = tailMean(losses, 50);
 
             OutputFiles.save(model, modelOut);
             Evaluation.Report scores = Evaluation.evaluate(graph, heldOut, dataset.classPrompts(), options.batchSize());
-            out.printf("trained %s in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %s)%n",
+            out.printf("trained %s in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %s: %.4f)%n",
                     count(losses.length, "step"), seconds, losses.length * (double) options.batchSize() / seconds,
-                    finalLoss, count(Math.min(50, losses.length), "step"));
+                    finalLoss, count(Math.min(50, losses.length), "step"), meanLoss);
             if (scores.pairs() > 0) {
                 String zeroShot = Double.isNaN(scores.zeroShotTop1()) ? ""
                         : "zero-shot top-1 " + percent(scores.zeroShotTop1()) + " over " + scores.classes() + " classes, ";
@@ -276,7 +278,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             out.println("model saved to " + modelOut);
             if (results != null) {
-                OutputFiles.writeJson(results, resultsJson(finalLoss, losses.length, seconds, scores));
+                OutputFiles.writeJson(results, resultsJson(finalLoss, meanLoss, losses.length, seconds, scores));
                 out.println("results written to " + results);
             }
         }
@@ -424,6 +426,16 @@ public final class TrainCommand implements Callable<Integer> {
                 + (c.normalize() ? ", normalised" : "") + (c.learnableScale() ? ", learnable scale" : ", fixed scale");
     }
 
+    /** The loss of the last step that was applied (skipped steps have none). */
+    private static double lastFinite(double[] losses) {
+        for (int i = losses.length - 1; i >= 0; i--) {
+            if (Double.isFinite(losses[i])) {
+                return losses[i];
+            }
+        }
+        return Double.NaN;
+    }
+
     private static double tailMean(double[] values, int count) {
         int n = Math.min(count, values.length);
         double sum = 0;
@@ -442,9 +454,11 @@ public final class TrainCommand implements Callable<Integer> {
         return Double.isNaN(fraction) ? "n/a" : String.format("%.1f%%", 100 * fraction);
     }
 
-    private static Map<String, Object> resultsJson(double loss, int steps, double seconds, Evaluation.Report scores) {
+    private static Map<String, Object> resultsJson(double loss, double meanLoss, int steps, double seconds,
+                                                   Evaluation.Report scores) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("loss", loss);
+        json.put("loss", Double.isFinite(loss) ? loss : null);
+        json.put("loss_mean_last_50", Double.isFinite(meanLoss) ? meanLoss : null);
         json.put("steps", steps);
         json.put("seconds", seconds);
         if (scores.pairs() > 0) {

@@ -21,7 +21,7 @@ class ResumeTest {
     }
 
     private static String[] options(Path out, String lr, String... more) {
-        String[] base = {"train", "--steps", "37", "--batch-size", "16", "--lr", lr,
+        String[] base = {"train", "--steps", "37", "--batch-size", "16", "--lr", lr, "--schedule", "cosine",
                 "--warmup", "5", "--clip-grad", "1", "--quiet", "--out", out.toString()};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);

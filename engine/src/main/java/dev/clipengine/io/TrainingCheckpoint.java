@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 public final class TrainingCheckpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern NAME = Pattern.compile("ckpt-(\\d{8})\\.safetensors");
+    private static final Pattern NAME = Pattern.compile("ckpt-(\\d{8,18})\\.safetensors");
 
     /** What a checkpoint holds. */
     public record Contents(ClipModel model, Map<String, Tensor> optimizer, JsonNode training, Path file) {
