@@ -1,6 +1,8 @@
 package dev.clipengine.cli;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.data.Example;
+import dev.clipengine.data.IdxDataset;
 import dev.clipengine.data.PairDataset;
 import dev.clipengine.data.ShapesDataset;
 import dev.clipengine.data.TsvDataset;
@@ -8,6 +10,8 @@ import dev.clipengine.model.ModelConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Resolves {@code --data}: the built-in data set by name, or a TSV file. */
 final class DataSources {
@@ -17,6 +21,24 @@ final class DataSources {
     static final int BUILT_IN_HELD_OUT_PAIRS = ShapesDataset.DEFAULT_HELD_OUT_COUNT;
 
     private DataSources() {
+    }
+
+    /**
+     * The pairs {@code eval} scores: the built-in data's held-out set, an IDX data set's test files
+     * (its training files are not read), or every row of a TSV.
+     */
+    static PairDataset forEvaluation(String source, ModelConfig config, long seed) {
+        if (IdxDataset.isSource(source)) {
+            return IdxDataset.loadTest(source, config.imageSize(), config.channels());
+        }
+        PairDataset all = load(source, config, seed, null, 0);
+        if (source.equals(BUILT_IN)) {
+            return new PairDataset(all.name() + " (held out)", List.of(), all.heldOut(), all.classNames(),
+                    all.classPrompts());
+        }
+        List<Example> rows = new ArrayList<>(all.train());
+        rows.addAll(all.heldOut());
+        return new PairDataset(all.name(), List.of(), rows, all.classNames(), all.classPrompts());
     }
 
     static PairDataset load(String source, ModelConfig config, long seed, Path valData, double valSplit) {
@@ -31,9 +53,14 @@ final class DataSources {
             return ShapesDataset.generate(config.imageSize(), config.channels(), seed, BUILT_IN_TRAIN_PAIRS,
                     BUILT_IN_HELD_OUT_PAIRS);
         }
-        if (source.startsWith("fashion-mnist:") || source.startsWith("mnist:")) {
-            throw new BadInputException("--data " + source + ": IDX data sets are not supported by this version; "
-                    + "use '" + BUILT_IN + "' or a TSV file");
+        if (IdxDataset.isSource(source)) {
+            if (valData != null) {
+                throw new BadInputException("--val-data is for TSV data; IDX data sets bring their own test files");
+            }
+            IdxDataset.Splits splits = IdxDataset.load(source, config.imageSize(), config.channels(), valSplit, seed);
+            // the training files train (less any --val-split); the test files are kept for the final report
+            return new PairDataset(splits.name(), splits.train(), splits.test(), splits.captions().classNames(),
+                    splits.captions().classPrompts());
         }
         Path tsv = Path.of(source);
         if (!Files.exists(tsv)) {

@@ -38,7 +38,8 @@ public final class EvalCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSources.BUILT_IN,
-            description = "Pairs to score: '" + DataSources.BUILT_IN + "' (its held-out set) or a TSV file (every row).")
+            description = "Pairs to score: '" + DataSources.BUILT_IN + "' (its held-out set), fashion-mnist:DIR or "
+                    + "mnist:DIR (the test files), or a TSV file (every row).")
     String data;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the built-in data.")
@@ -68,11 +69,9 @@ public final class EvalCommand implements Callable<Integer> {
             OutputFiles.requireWritable(results, "--results");
         }
         ClipModel model = ModelFile.load(checkpoint);
-        PairDataset dataset = DataSources.load(data, model.config(), seed, null, 0);
-        // the built-in data is scored on its held-out set; a TSV on every row
-        boolean builtIn = data.equals(DataSources.BUILT_IN);
-        List<dev.clipengine.data.Example> scored = builtIn ? dataset.heldOut() : concat(dataset.train(), dataset.heldOut());
-        String what = dataset.name() + (builtIn ? " (held out)" : "");
+        PairDataset dataset = DataSources.forEvaluation(data, model.config(), seed);
+        List<dev.clipengine.data.Example> scored = dataset.heldOut();
+        String what = dataset.name();
         if (scored.isEmpty()) {
             throw new BadInputException(what + " has no pairs to score");
         }
@@ -89,12 +88,6 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return Main.OK;
-    }
-
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     private void print(PrintWriter out, Evaluation.Report r, PairDataset dataset, String what) {

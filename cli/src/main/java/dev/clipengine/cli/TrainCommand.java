@@ -48,8 +48,8 @@ public final class TrainCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSources.BUILT_IN,
-            description = "Training pairs: '" + DataSources.BUILT_IN + "' (built in, no files) or a TSV file with "
-                    + "filepath and title columns.")
+            description = "Training pairs: '" + DataSources.BUILT_IN + "' (built in, no files), fashion-mnist:DIR or "
+                    + "mnist:DIR (the four IDX files of a folder), or a TSV file with filepath and title columns.")
     String data;
 
     @Option(names = "--val-data", paramLabel = "FILE", description = "A TSV of held-out pairs to score at the end.")
