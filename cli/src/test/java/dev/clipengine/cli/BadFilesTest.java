@@ -31,6 +31,24 @@ class BadFilesTest {
     @TempDir
     static Path corpus;
 
+    @org.junit.jupiter.api.Test
+    void aTruncatedIdxFileIsNamed(@TempDir Path folder) throws IOException {
+        // a header promising 100 images of 28 x 28, and the bytes of only one
+        java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + 784).putInt(0x803).putInt(100).putInt(28).putInt(28);
+        java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + 100).putInt(0x801).putInt(100);
+        for (String split : new String[] {"train", "t10k"}) {
+            Files.write(folder.resolve(split + "-images-idx3-ubyte"), images.array());
+            Files.write(folder.resolve(split + "-labels-idx1-ubyte"), labels.array());
+        }
+        Path out = folder.resolve("m.safetensors");
+        TrainCommandTest.Result r = TrainCommandTest.run("train", "--data", "fashion-mnist:" + folder, "--steps", "1",
+                "--out", out.toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("images-idx3-ubyte"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
     @TestFactory
     List<DynamicTest> eachBadFileGivesOneClearLineAndStatusTwo() throws IOException {
         for (String name : CORPUS) {
