@@ -78,6 +78,18 @@ public final class TrainCommand implements Callable<Integer> {
         Path resume;
     }
 
+    @Option(names = "--word-vectors", paramLabel = "FILE",
+            description = "Start the token embeddings from pre-trained vectors (word2vec text or binary, or GloVe); "
+                    + "the vocabulary becomes the file's words plus <unk>, word_dim its dimension.")
+    Path wordVectors;
+
+    @Option(names = "--vocab-size", paramLabel = "N", defaultValue = "0",
+            description = "With --word-vectors: keep the N-1 most frequent words, plus <unk> (0: all).")
+    int vocabSize;
+
+    @Option(names = "--freeze-word-vectors", description = "Keep the token embedding table fixed during training.")
+    boolean freezeWordVectors;
+
     @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
             description = "Write a training checkpoint ckpt-<step>.safetensors every N steps (0: never).")
     long saveEvery;
@@ -198,7 +210,11 @@ public final class TrainCommand implements Callable<Integer> {
         PairDataset dataset = DataSources.load(data, shape, seed, valData, valSplit);
         Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.train().stream().map(e -> e.caption()).toList());
         ClipModel model = initial != null ? initial
+                : wordVectors != null ? PretrainedWords.initialize(requested, wordVectors, vocabSize, seed)
                 : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);
+        if (wordVectors != null) {
+            warnUnknownWords(dataVocabulary, model.vocabulary(), err);
+        }
         ModelConfig config = model.config();
         if (initial != null) {
             warnUnknownWords(dataVocabulary, initial.vocabulary(), err);
@@ -304,6 +320,7 @@ public final class TrainCommand implements Callable<Integer> {
         map.put("warmup", trainer.warmup());
         map.put("clip_grad", o.clipGrad());
         map.put("shuffle", o.shuffle());
+        map.put("freeze_word_vectors", o.freezeWordVectors());
         return map;
     }
 
@@ -408,6 +425,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (!schedule.equals("constant") && !schedule.equals("cosine")) {
             throw new BadInputException("--schedule must be constant or cosine, got '" + schedule + "'");
         }
+        if (wordVectors != null && (modelSource.init != null || modelSource.resume != null)) {
+            throw new BadInputException("--word-vectors starts a new model; it cannot go with --init or --resume");
+        }
+        if (vocabSize != 0 && wordVectors == null) {
+            throw new BadInputException("--vocab-size goes with --word-vectors");
+        }
+        Options.range("--vocab-size", vocabSize, 0, ModelConfig.MAX_DIM);
         if (logEvery != null && logEvery < 1) {
             throw new BadInputException("--log-every must be at least 1, got " + logEvery);
         }
@@ -415,7 +439,7 @@ public final class TrainCommand implements Callable<Integer> {
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, 0);
+                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors, 0);
     }
 
     private static String describe(ModelConfig c, Path init) {

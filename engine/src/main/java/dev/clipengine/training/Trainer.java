@@ -55,7 +55,7 @@ public final class Trainer {
         requireOneBatch("the training data", pairs.size(), options.batchSize());
         this.batchesPerEpoch = pairs.size() / options.batchSize();
         this.totalSteps = options.totalSteps(pairs.size());
-        this.trained = trainedTensors(graph);
+        this.trained = trainedTensors(graph, options.freezeWordVectors());
         this.optimizer = createOptimizer(graph.backend(), trained, options);
         this.warmup = options.warmup() >= 0 ? options.warmup() : Math.min(DEFAULT_WARMUP, totalSteps / 10);
         this.schedule = "cosine".equals(options.schedule())
@@ -74,14 +74,15 @@ public final class Trainer {
         }
     }
 
-    /** Every tensor the optimizer updates: all but a logit scale the config fixes. */
-    private static List<TrainedTensor> trainedTensors(ClipGraph graph) {
+    /** Every tensor the optimizer updates: all but a logit scale the config fixes and frozen word vectors. */
+    private static List<TrainedTensor> trainedTensors(ClipGraph graph, boolean freezeWordVectors) {
         ClipModel model = graph.model();
         Gradients gradients = graph.gradients();
         List<TrainedTensor> trained = new ArrayList<>();
         for (Tensor parameter : model.tensors()) {
             boolean fixedScale = parameter.name().equals(ClipModel.LOGIT_SCALE) && !model.config().learnableScale();
-            if (!fixedScale) {
+            boolean frozen = freezeWordVectors && parameter.name().equals(ClipModel.TOKEN_EMBEDDING);
+            if (!fixedScale && !frozen) {
                 trained.add(new TrainedTensor(parameter, gradients.get(parameter.name())));
             }
         }

@@ -9,12 +9,13 @@ package dev.clipengine.training;
  * @param clipGrad    scale gradients to at most this global L2 norm; 0 for no clipping
  * @param skipNonFinite how many steps with a non-finite loss or gradient may be skipped (not applied)
  *                      before training stops
+ * @param freezeWordVectors keep the token embedding table fixed (pre-trained word vectors)
  * @param logEvery    report the loss every this many steps
  */
 public record TrainingOptions(long steps, int epochs, int batchSize, double learningRate, String optimizer,
                               float momentum, float weightDecay, float beta1, float beta2, float eps, long seed,
                               boolean shuffle, String schedule, long warmup, double clipGrad, int skipNonFinite,
-                              int logEvery) {
+                              boolean freezeWordVectors, int logEvery) {
 
     public TrainingOptions {
         if ((steps > 0) == (epochs > 0)) {

@@ -1,0 +1,48 @@
+package dev.clipengine.cli;
+
+import dev.clipengine.BadInputException;
+import dev.clipengine.data.WordVectors;
+import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.Vocabulary;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A new model whose token embeddings start from pre-trained word vectors (the card's step [2]). */
+final class PretrainedWords {
+
+    private PretrainedWords() {
+    }
+
+    /**
+     * The config with the file's vocabulary and dimension; row k+1 of the embedding is the file's
+     * word k, row 0 ({@code <unk>}) keeps its random start.
+     *
+     * @param vocabSize the vocabulary's size including {@code <unk>}, or 0 for every usable word
+     */
+    static ClipModel initialize(ModelConfig shape, Path file, int vocabSize, long seed) {
+        // only words the tokenizer can produce are useful, so filter before cutting to size
+        WordVectors vectors = WordVectors.read(file).forTokenizer();
+        if (vocabSize > 0) {
+            if (vocabSize < 2) {
+                throw new BadInputException("--vocab-size must be at least 2 (<unk> and one word)");
+            }
+            vectors = vectors.first(vocabSize - 1);
+        }
+        if (vectors.count() == 0) {
+            throw new BadInputException(file + ": no word made of the letters a-z and digits 0-9");
+        }
+        List<String> words = new ArrayList<>();
+        words.add(Vocabulary.UNKNOWN);
+        words.addAll(vectors.words());
+        ModelConfig config = new ModelConfig(shape.imageSize(), shape.patchSize(), shape.channels(), words.size(),
+                vectors.dim(), shape.textHidden(), shape.imageHidden(), shape.embedDim(), shape.maxTokens(),
+                shape.normalize(), shape.learnableScale());
+        ClipModel model = ClipModel.initialize(config, new Vocabulary(words), seed);
+        float[] table = model.tensor(ClipModel.TOKEN_EMBEDDING).data();
+        System.arraycopy(vectors.vectors(), 0, table, vectors.dim(), vectors.count() * vectors.dim());
+        return model;
+    }
+}
