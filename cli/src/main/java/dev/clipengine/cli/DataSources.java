@@ -60,7 +60,7 @@ final class DataSources {
             IdxDataset.Splits splits = IdxDataset.load(source, config.imageSize(), config.channels(), valSplit, seed);
             // the training files train (less any --val-split); the test files are kept for the final report
             return new PairDataset(splits.name(), splits.train(), splits.test(), splits.captions().classNames(),
-                    splits.captions().classPrompts());
+                    splits.captions().classPrompts(), splits.trainCaptions());
         }
         Path tsv = Path.of(source);
         if (!Files.exists(tsv)) {

@@ -208,7 +208,10 @@ public final class TrainCommand implements Callable<Integer> {
         ClipModel initial = resumed != null ? resumed.model() : init == null ? null : ModelFile.load(init);
         ModelConfig shape = initial != null ? initial.config() : requested;
         PairDataset dataset = DataSources.load(data, shape, seed, valData, valSplit);
-        Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.train().stream().map(e -> e.caption()).toList());
+        // with captions drawn per epoch, every caption that can be drawn, not only epoch 0's
+        Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.trainCaptions() != null
+                ? dataset.trainCaptions().captions().allCaptions()
+                : dataset.train().stream().map(e -> e.caption()).toList());
         ClipModel model = initial != null ? initial
                 : wordVectors != null ? PretrainedWords.initialize(requested, wordVectors, vocabSize, seed)
                 : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);
@@ -221,7 +224,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         try (Backend compute = Backends.create(backendName, threadCount)) {
-            EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)");
+            EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)",
+                    dataset.trainCaptions());
             EncodedPairs heldOut = new EncodedPairs(config, model.vocabulary(), dataset.heldOut(),
                     dataset.name() + " (held out)");
             Trainer.requireOneBatch(dataset.name(), train.size(), options.batchSize());

@@ -12,9 +12,21 @@ public final class EncodedPairs {
     private final ModelConfig config;
     private final List<Example> examples;
     private final int[][] tokens;
+    /** With captions drawn per epoch: the draws, and every (class, template) caption's tokens. */
+    private final EpochCaptions draws;
+    private final int[][][] templateTokens;
 
     /** @param source names the examples in errors, e.g. {@code shapes (train)} */
     public EncodedPairs(ModelConfig config, Vocabulary vocabulary, List<Example> examples, String source) {
+        this(config, vocabulary, examples, source, null);
+    }
+
+    /**
+     * @param draws where each pair's caption is drawn anew every epoch (pair i of examples is pair
+     *              i of the draws), or null for fixed captions
+     */
+    public EncodedPairs(ModelConfig config, Vocabulary vocabulary, List<Example> examples, String source,
+                        EpochCaptions draws) {
         this.config = config;
         this.examples = List.copyOf(examples);
         this.tokens = new int[examples.size()][];
@@ -26,6 +38,18 @@ public final class EncodedPairs {
                         + config.imageSize() + "x" + config.imageSize());
             }
             tokens[i] = vocabulary.encode(e.caption(), config.maxTokens(), source + ", pair " + (i + 1));
+        }
+        if (draws != null && draws.size() != examples.size()) {
+            throw new IllegalArgumentException(draws.size() + " caption draws for " + examples.size() + " pairs");
+        }
+        this.draws = draws;
+        this.templateTokens = draws == null ? null : draws.captions().encode(vocabulary, config.maxTokens());
+    }
+
+    /** Draws the captions of a new epoch (0-based); nothing to do where captions are fixed. */
+    public void startEpoch(long epoch) {
+        if (draws != null) {
+            draws.draw(epoch);
         }
     }
 
@@ -41,7 +65,8 @@ public final class EncodedPairs {
         return examples.get(index);
     }
 
+    /** The caption's token ids; with per-epoch captions, the current epoch's draw. */
     public int[] tokens(int index) {
-        return tokens[index];
+        return draws == null ? tokens[index] : templateTokens[draws.label(index)][draws.template(index)];
     }
 }

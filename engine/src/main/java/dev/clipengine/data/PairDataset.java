@@ -12,9 +12,11 @@ import java.util.List;
  * @param classNames  one caption per class (label k is classNames.get(k)); empty without classes
  * @param classPrompts the prompts whose embeddings, averaged, stand for each class in zero-shot
  *                     scoring (entry k for label k)
+ * @param trainCaptions where training captions are drawn anew each epoch, the draws (train's own
+ *                      captions are epoch 0's); null where captions are fixed
  */
 public record PairDataset(String name, List<Example> train, List<Example> heldOut, List<String> classNames,
-                          List<List<String>> classPrompts) {
+                          List<List<String>> classPrompts, EpochCaptions trainCaptions) {
 
     public PairDataset {
         train = List.copyOf(train);
@@ -25,6 +27,12 @@ public record PairDataset(String name, List<Example> train, List<Example> heldOu
             throw new IllegalArgumentException(classNames.size() + " classes but " + classPrompts.size()
                     + " prompt lists");
         }
+    }
+
+    /** Fixed captions. */
+    public PairDataset(String name, List<Example> train, List<Example> heldOut, List<String> classNames,
+                       List<List<String>> classPrompts) {
+        this(name, train, heldOut, classNames, classPrompts, null);
     }
 
     /** Each class prompted by its name alone. */

@@ -219,6 +219,7 @@ public final class Trainer {
     }
 
     private void startEpoch() {
+        pairs.startEpoch(stepsTaken / batchesPerEpoch);
         epochOrderState = dataOrder.state();
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -3,10 +3,13 @@ package dev.clipengine.kernels;
 import static dev.clipengine.kernels.KernelTesting.assertBitwiseEqual;
 import static dev.clipengine.kernels.KernelTesting.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -79,18 +82,39 @@ class DeterminismTest {
             DeterminismProbe.checksums(backend);
         }
         String compiled = DeterminismProbe.checksums(backend);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Xint",
-                "-cp", System.getProperty("java.class.path"), DeterminismProbe.class.getName(),
-                backend.name(), Integer.toString(backend.threads()))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xint"));
+        // the child must find the same backends as this JVM: a module's tests configure theirs
+        // (library paths, cache folder, backend list) through clip.* system properties
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("clip.")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
         }
-        assertEquals(0, process.exitValue(), "the interpreted run failed");
-        List<String> interpreted = new String(output, StandardCharsets.UTF_8).lines().toList();
-        assertEquals(compiled.lines().toList(), interpreted);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DeterminismProbe.class.getName(),
+                backend.name(), Integer.toString(backend.threads())));
+        Path errors = Files.createTempFile("determinism-probe", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("the interpreted run did not end in 120 s; its standard error:\n" + Files.readString(errors));
+            }
+            assertEquals(0, process.exitValue(), () -> "the interpreted run failed; its standard error:\n"
+                    + readQuietly(errors));
+            List<String> interpreted = new String(output, StandardCharsets.UTF_8).lines().toList();
+            assertEquals(compiled.lines().toList(), interpreted);
+        } finally {
+            Files.deleteIfExists(errors);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 }
