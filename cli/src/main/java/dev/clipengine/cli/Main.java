@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 /** {@code clip-engine COMMAND [options]}: the command line (contract section 5). */
 @Command(name = "clip-engine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains and evaluates CLIP models in pure Java.",
-        subcommands = {TrainCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, EmbedCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -82,4 +82,20 @@ public final class Batch {
         tokenStart[count] = tokens;
         size = count;
     }
+
+    /** Fills only the images (for encoding images alone): image k is {@code examples.get(from + k)}. */
+    public void fillImages(ModelConfig config, java.util.List<Example> examples, int from, int count) {
+        if (count < 1 || count > capacity) {
+            throw new IllegalArgumentException("batch of " + count + " images, capacity " + capacity);
+        }
+        for (int k = 0; k < count; k++) {
+            Example example = examples.get(from + k);
+            Patches.extract(example.pixels(), config.channels(), config.imageSize(), config.patchSize(),
+                    patches, k * patchValuesPerImage);
+            labels[k] = example.label();
+            tokenStart[k] = 0;
+        }
+        tokenStart[count] = 0;
+        size = count;
+    }
 }

@@ -34,6 +34,21 @@ public final class Embeddings {
         return out;
     }
 
+    /** The images' embeddings, {@code [images, dim]}, each row of length 1. */
+    public static float[] ofImages(ClipGraph graph, List<dev.clipengine.data.Example> images, int batchSize) {
+        ModelConfig config = graph.model().config();
+        int n = images.size();
+        float[] out = new float[n * config.embedDim()];
+        Batch batch = new Batch(config, batchSize);
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            batch.fillImages(config, images, from, count);
+            System.arraycopy(graph.encodeImages(batch), 0, out, from * config.embedDim(), count * config.embedDim());
+        }
+        normalizeRows(out, n, config.embedDim());
+        return out;
+    }
+
     /** The captions' embeddings, {@code [captions, dim]}, each row of length 1. */
     public static float[] ofCaptions(ClipGraph graph, List<String> captions, int batchSize) {
         ModelConfig config = graph.model().config();
