@@ -5,10 +5,10 @@ import dev.clipengine.data.Example;
 import dev.clipengine.eval.Embeddings;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.kernels.Backend;
-import dev.clipengine.kernels.Backends;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,11 +47,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Labels shown per image.")
     int top;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Compute backend. Default: vector when enabled.")
-    String backend;
-
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() {
@@ -74,9 +71,8 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         List<Example> pixels = ModelInputs.read(files, model.config());
         int batch = Math.min(256, Math.max(files.size(), prompts.size()));
-        try (Backend compute = Backends.create(backend == null ? Backends.defaultName() : backend,
-                Runtime.getRuntime().availableProcessors())) {
-            ClipGraph graph = new ClipGraph(model, compute, batch);
+        try (Backend backend = compute.create()) {
+            ClipGraph graph = new ClipGraph(model, backend, batch);
             int dim = model.config().embedDim();
             float[] imageEmbeddings = Embeddings.ofImages(graph, pixels, batch);
             float[] labelEmbeddings = Embeddings.ofCaptions(graph, prompts, batch);

@@ -9,11 +9,11 @@ import dev.clipengine.eval.Embeddings;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.io.SafeTensors;
 import dev.clipengine.kernels.Backend;
-import dev.clipengine.kernels.Backends;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,11 +56,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The safetensors file to write.")
     Path out;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Compute backend. Default: vector when enabled.")
-    String backend;
-
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() {
@@ -86,9 +83,8 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         int dim = model.config().embedDim();
         int batch = Math.max(1, Math.min(256, Math.max(pixels.size(), texts.size())));
-        try (Backend compute = Backends.create(backend == null ? Backends.defaultName() : backend,
-                Runtime.getRuntime().availableProcessors())) {
-            ClipGraph graph = new ClipGraph(model, compute, batch);
+        try (Backend backend = compute.create()) {
+            ClipGraph graph = new ClipGraph(model, backend, batch);
             List<Tensor> tensors = new ArrayList<>();
             if (!pixels.isEmpty()) {
                 tensors.add(new Tensor("image_embeddings", new int[] {pixels.size(), dim},

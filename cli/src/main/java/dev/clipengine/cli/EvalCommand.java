@@ -6,10 +6,10 @@ import dev.clipengine.data.PairDataset;
 import dev.clipengine.eval.Evaluation;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.kernels.Backend;
-import dev.clipengine.kernels.Backends;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,11 +45,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the built-in data.")
     long seed;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Compute backend. Default: vector when enabled.")
-    String backend;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on. Default: every core.")
-    Integer threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256", description = "Pairs encoded at once.")
     int batchSize;
@@ -57,14 +54,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "FILE", description = "Write the scores as JSON.")
     Path results;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Options.range("--batch-size", batchSize, 1, 32768);
-        Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
         if (results != null) {
             OutputFiles.requireWritable(results, "--results");
         }
@@ -75,10 +68,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (scored.isEmpty()) {
             throw new BadInputException(what + " has no pairs to score");
         }
-        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        try (Backend compute = Backends.create(backend == null ? Backends.defaultName() : backend, threadCount)) {
+        try (Backend backend = compute.create()) {
             EncodedPairs pairs = new EncodedPairs(model.config(), model.vocabulary(), scored, what);
-            ClipGraph graph = new ClipGraph(model, compute, Math.min(batchSize, scored.size()));
+            ClipGraph graph = new ClipGraph(model, backend, Math.min(batchSize, scored.size()));
             Evaluation.Report report = Evaluation.evaluate(graph, pairs, dataset.classPrompts(),
                     Math.min(batchSize, scored.size()));
             print(out, report, dataset, what);

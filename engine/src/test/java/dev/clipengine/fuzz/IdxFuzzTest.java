@@ -14,17 +14,7 @@ import java.nio.file.Path;
  */
 class IdxFuzzTest {
 
-    private static final Path FILE = temporaryFile();
-
-    private static Path temporaryFile() {
-        try {
-            Path file = Files.createTempFile("fuzz", ".idx");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final Path FILE = FuzzFiles.temporaryFile(".idx");
 
     @FuzzTest(maxDuration = "20s")
     void readsOrRefuses(byte[] bytes) throws IOException {

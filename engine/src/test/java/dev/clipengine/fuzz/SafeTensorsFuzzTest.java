@@ -14,17 +14,7 @@ import java.nio.file.Path;
  */
 class SafeTensorsFuzzTest {
 
-    private static final Path FILE = temporaryFile();
-
-    private static Path temporaryFile() {
-        try {
-            Path file = Files.createTempFile("fuzz", ".safetensors");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final Path FILE = FuzzFiles.temporaryFile(".safetensors");
 
     @FuzzTest(maxDuration = "20s")
     void readsOrRefuses(byte[] bytes) throws IOException {
