@@ -443,7 +443,7 @@ public final class TrainCommand implements Callable<Integer> {
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors, 0);
+                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors);
     }
 
     private static String describe(ModelConfig c, Path init) {

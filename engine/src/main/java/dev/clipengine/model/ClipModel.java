@@ -179,13 +179,4 @@ public final class ClipModel {
             s[0] = (float) Math.min(Math.max(s[0], 0.0), MAX_LOGIT_SCALE);
         }
     }
-
-    /** An independent copy of every tensor. */
-    public ClipModel copy() {
-        Map<String, Tensor> copies = new LinkedHashMap<>();
-        for (Tensor t : tensors.values()) {
-            copies.put(t.name(), t.copy());
-        }
-        return new ClipModel(config, vocabulary, copies, "copy");
-    }
 }

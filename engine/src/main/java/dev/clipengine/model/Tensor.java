@@ -64,9 +64,6 @@ public final class Tensor {
         return size;
     }
 
-    public Tensor copy() {
-        return new Tensor(name, shape, data.clone());
-    }
 
     @Override
     public String toString() {

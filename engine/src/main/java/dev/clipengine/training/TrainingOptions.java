@@ -10,12 +10,11 @@ package dev.clipengine.training;
  * @param skipNonFinite how many steps with a non-finite loss or gradient may be skipped (not applied)
  *                      before training stops
  * @param freezeWordVectors keep the token embedding table fixed (pre-trained word vectors)
- * @param logEvery    report the loss every this many steps
  */
 public record TrainingOptions(long steps, int epochs, int batchSize, double learningRate, String optimizer,
                               float momentum, float weightDecay, float beta1, float beta2, float eps, long seed,
                               boolean shuffle, String schedule, long warmup, double clipGrad, int skipNonFinite,
-                              boolean freezeWordVectors, int logEvery) {
+                              boolean freezeWordVectors) {
 
     public TrainingOptions {
         if ((steps > 0) == (epochs > 0)) {

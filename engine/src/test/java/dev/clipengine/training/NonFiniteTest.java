@@ -32,7 +32,7 @@ class NonFiniteTest {
         Vocabulary vocabulary = Vocabulary.fromCaptions(data.train().stream().map(e -> e.caption()).toList());
         ClipModel model = ClipModel.initialize(TrainingRuns.CONFIG.withVocabSize(vocabulary.size()), vocabulary, 3);
         TrainingOptions options = new TrainingOptions(20, 0, 16, 1e-3, "adamw", 0f, 0.1f, 0.9f, 0.98f, 1e-6f, 1, true,
-                "constant", -1, 0, allowance, false, 0);
+                "constant", -1, 0, allowance, false);
         Trainer trainer = new Trainer(new ClipGraph(model, new ScalarBackend(), 16),
                 new EncodedPairs(model.config(), vocabulary, data.train(), "shapes"), options);
         Map<String, float[]> afterPoisoning = new HashMap<>();

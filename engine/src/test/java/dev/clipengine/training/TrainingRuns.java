@@ -30,7 +30,7 @@ final class TrainingRuns {
         Vocabulary vocabulary = Vocabulary.fromCaptions(data.train().stream().map(e -> e.caption()).toList());
         ClipModel model = ClipModel.initialize(CONFIG.withVocabSize(vocabulary.size()), vocabulary, 11);
         TrainingOptions options = new TrainingOptions(steps, 0, 32, optimizer.equals("sgd") ? 0.01 : 2e-3, optimizer, optimizer.equals("sgd") ? 0.9f : 0f,
-                0.1f, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0, 0, false, 0);
+                0.1f, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0, 0, false);
         try (Backend backend = Backends.create(backendName, threads)) {
             EncodedPairs pairs = new EncodedPairs(model.config(), vocabulary, data.train(), "shapes");
             Trainer trainer = new Trainer(new ClipGraph(model, backend, 32), pairs, options);
