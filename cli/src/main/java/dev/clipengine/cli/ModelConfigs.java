@@ -18,6 +18,7 @@ final class ModelConfigs {
 
     static final String DEFAULT = "default";
     static final String SEED = "seed";
+    static final String BENCHMARK = "benchmark";
 
     private ModelConfigs() {
     }
@@ -30,13 +31,14 @@ final class ModelConfigs {
         return switch (spec) {
             case DEFAULT -> ModelConfig.standard(1);
             case SEED -> ModelConfig.seed(1);
+            case BENCHMARK -> ModelConfig.benchmark(1);
             default -> fromFile(Path.of(spec), err);
         };
     }
 
     private static ModelConfig fromFile(Path file, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
-            throw new BadInputException("--model " + file + ": not a built-in config (default, seed) and no such file");
+            throw new BadInputException("--model " + file + ": not a built-in config (default, seed, benchmark) and no such file");
         }
         try {
             var node = new ObjectMapper().readTree(file.toFile());
