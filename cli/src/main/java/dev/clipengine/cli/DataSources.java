@@ -31,7 +31,7 @@ final class DataSources {
         if (IdxDataset.isSource(source)) {
             return IdxDataset.loadTest(source, config.imageSize(), config.channels());
         }
-        PairDataset all = load(source, config, seed, null, 0);
+        PairDataset all = load(source, config, seed, null, 0).pairs();
         if (source.equals(BUILT_IN)) {
             return new PairDataset(all.name() + " (held out)", List.of(), all.heldOut(), all.classNames(),
                     all.classPrompts());
@@ -41,26 +41,44 @@ final class DataSources {
         return new PairDataset(all.name(), List.of(), rows, all.classNames(), all.classPrompts());
     }
 
-    static PairDataset load(String source, ModelConfig config, long seed, Path valData, double valSplit) {
+    /**
+     * What {@code train} reads: the pairs (their held-out split is what the final report scores) and
+     * the validation pairs {@code --eval-every} scores during training, carved from the training data
+     * (contract section 4), never the test files.
+     *
+     * @param validation empty when there is no validation split
+     */
+    record TrainingData(PairDataset pairs, List<Example> validation) {
+    }
+
+    static TrainingData load(String source, ModelConfig config, long seed, Path valData, double valSplit) {
         if (source.isBlank()) {
             throw new BadInputException("--data is empty; give '" + BUILT_IN + "' or a TSV file");
         }
         if (source.equals(BUILT_IN)) {
-            if (valData != null || valSplit > 0) {
-                throw new BadInputException((valData != null ? "--val-data" : "--val-split")
-                        + " is for TSV data; the built-in data brings its own held-out set");
+            if (valData != null) {
+                throw new BadInputException("--val-data is for TSV data; the built-in data brings its own held-out "
+                        + "set (--val-split carves a validation split from its training pairs)");
             }
-            return ShapesDataset.generate(config.imageSize(), config.channels(), seed, BUILT_IN_TRAIN_PAIRS,
-                    BUILT_IN_HELD_OUT_PAIRS);
+            PairDataset shapes = ShapesDataset.generate(config.imageSize(), config.channels(), seed,
+                    BUILT_IN_TRAIN_PAIRS, BUILT_IN_HELD_OUT_PAIRS);
+            // the training pairs are in random order, so their tail is a fair sample
+            int validation = (int) Math.floor(shapes.train().size() * valSplit);
+            int trainCount = shapes.train().size() - validation;
+            return new TrainingData(new PairDataset(shapes.name(), shapes.train().subList(0, trainCount),
+                    shapes.heldOut(), shapes.classNames(), shapes.classPrompts()),
+                    shapes.train().subList(trainCount, shapes.train().size()));
         }
         if (IdxDataset.isSource(source)) {
             if (valData != null) {
-                throw new BadInputException("--val-data is for TSV data; IDX data sets bring their own test files");
+                throw new BadInputException("--val-data is for TSV data; IDX data sets bring their own test files "
+                        + "(--val-split carves a validation split from the training files)");
             }
             IdxDataset.Splits splits = IdxDataset.load(source, config.imageSize(), config.channels(), valSplit, seed);
             // the training files train (less any --val-split); the test files are kept for the final report
-            return new PairDataset(splits.name(), splits.train(), splits.test(), splits.captions().classNames(),
-                    splits.captions().classPrompts(), splits.trainCaptions());
+            return new TrainingData(new PairDataset(splits.name(), splits.train(), splits.test(),
+                    splits.captions().classNames(), splits.captions().classPrompts(), splits.trainCaptions()),
+                    splits.validation());
         }
         Path tsv = Path.of(source);
         if (!Files.exists(tsv)) {
@@ -71,11 +89,12 @@ final class DataSources {
             throw new BadInputException("give --val-data or --val-split, not both");
         }
         PairDataset train = TsvDataset.load(tsv, config.imageSize(), config.channels(), valSplit);
-        if (valData == null) {
-            return train;
+        if (valData != null) {
+            train = new PairDataset(train.name(), train.train(),
+                    TsvDataset.readPairs(valData, config.imageSize(), config.channels()), train.classNames(),
+                    train.classPrompts());
         }
-        return new PairDataset(train.name(), train.train(),
-                TsvDataset.readPairs(valData, config.imageSize(), config.channels()), train.classNames(),
-                train.classPrompts());
+        // a TSV has no test files: its held-out pairs are both the validation and the final report
+        return new TrainingData(train, train.heldOut());
     }
 }

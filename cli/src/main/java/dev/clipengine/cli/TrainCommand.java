@@ -207,7 +207,8 @@ public final class TrainCommand implements Callable<Integer> {
         ModelConfig requested = init == null && resumed == null ? ModelConfigs.resolve(modelSource.model, err) : null;
         ClipModel initial = resumed != null ? resumed.model() : init == null ? null : ModelFile.load(init);
         ModelConfig shape = initial != null ? initial.config() : requested;
-        PairDataset dataset = DataSources.load(data, shape, seed, valData, valSplit);
+        DataSources.TrainingData trainingData = DataSources.load(data, shape, seed, valData, valSplit);
+        PairDataset dataset = trainingData.pairs();
         // with captions drawn per epoch, every caption that can be drawn, not only epoch 0's
         Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.trainCaptions() != null
                 ? dataset.trainCaptions().captions().allCaptions()

@@ -3,6 +3,7 @@ package dev.clipengine.training;
 import dev.clipengine.BadInputException;
 import dev.clipengine.Rng;
 import dev.clipengine.data.Batch;
+import dev.clipengine.data.BatchPrefetcher;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
@@ -31,11 +32,14 @@ public final class Trainer {
     private final TrainingOptions options;
     private final Optimizer optimizer;
     private final LearningRateSchedule schedule;
-    private final Batch batch;
+    /** Two batches: one trains while the next is filled. */
+    private final Batch[] batches;
     private final int[] order;
     private Rng dataOrder;
     /** The data order generator's state before the current epoch's shuffle: a checkpoint keeps it. */
     private long epochOrderState;
+    /** The epoch whose order is in {@link #order} (the next one once its first batch is prefetched). */
+    private long orderedEpoch = -1;
     /** Steps taken, by this run or the one it resumes. */
     private long stepsTaken;
     private int skippedSteps;
@@ -61,7 +65,8 @@ public final class Trainer {
         this.schedule = "cosine".equals(options.schedule())
                 ? LearningRateSchedule.cosine(options.learningRate(), warmup, totalSteps)
                 : LearningRateSchedule.constant(options.learningRate());
-        this.batch = new Batch(model.config(), options.batchSize());
+        this.batches = new Batch[] {new Batch(model.config(), options.batchSize()),
+                new Batch(model.config(), options.batchSize())};
         this.order = new int[pairs.size()];
         this.dataOrder = new Rng(options.seed()).fork(DATA_ORDER_STREAM);
     }
@@ -98,6 +103,11 @@ public final class Trainer {
         };
     }
 
+    /** The model being trained (updated in place). */
+    public ClipModel model() {
+        return model;
+    }
+
     public long totalSteps() {
         return totalSteps;
     }
@@ -117,8 +127,9 @@ public final class Trainer {
         progress.put("epoch", stepsTaken / batchesPerEpoch);
         progress.put("position_in_epoch", stepsTaken % batchesPerEpoch);
         // as a string: a JSON reader may hold numbers in doubles, which lose a long's low bits
-        progress.put("data_order_rng", Long.toString(stepsTaken % batchesPerEpoch == 0 ? dataOrder.state()
-                : epochOrderState));
+        // at an epoch's start its shuffle may not have been drawn yet (or already, for a prefetch)
+        progress.put("data_order_rng", Long.toString(orderedEpoch == stepsTaken / batchesPerEpoch ? epochOrderState
+                : dataOrder.state()));
         return progress;
     }
 
@@ -156,33 +167,48 @@ public final class Trainer {
     public double[] run(TrainingListener listener, StopRequest stop) {
         long first = stepsTaken;
         double[] losses = new double[Math.toIntExact(Math.max(0, totalSteps - first))];
-        if (first % batchesPerEpoch != 0) {
-            // resuming mid-epoch: redo this epoch's shuffle from the state saved before it
-            startEpoch();
+        if (first >= totalSteps) {
+            return losses;
         }
-        for (long step = first; step < totalSteps; step++) {
-            if (stop.requested()) {
-                return java.util.Arrays.copyOf(losses, (int) (step - first));
+        try (BatchPrefetcher prefetcher = new BatchPrefetcher(pairs, order)) {
+            // resuming mid-epoch: redo this epoch's shuffle from the state saved before it
+            prefetch(prefetcher, first, first % batchesPerEpoch != 0);
+            for (long step = first; step < totalSteps; step++) {
+                prefetcher.await();
+                Batch batch = batches[(int) (step & 1)];
+                if (stop.requested()) {
+                    return java.util.Arrays.copyOf(losses, (int) (step - first));
+                }
+                if (step + 1 < totalSteps) {
+                    prefetch(prefetcher, step + 1, false);
+                }
+                float lr = (float) schedule.rate(step);
+                long start = System.nanoTime();
+                double loss = step(batch, step, lr);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                losses[(int) (step - first)] = loss;
+                stepsTaken = step + 1;
+                listener.step(new TrainingListener.StepReport(step + 1, totalSteps, step / batchesPerEpoch + 1, loss,
+                        lr, StrictMath.exp(model.logitScale()), seconds, batch.size()));
             }
-            int batchInEpoch = (int) (step % batchesPerEpoch);
-            if (batchInEpoch == 0) {
-                startEpoch();
-            }
-            batch.fill(pairs, order, batchInEpoch * options.batchSize(), options.batchSize());
-            float lr = (float) schedule.rate(step);
-            long start = System.nanoTime();
-            double loss = step(step, lr);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            losses[(int) (step - first)] = loss;
-            stepsTaken = step + 1;
-            listener.step(new TrainingListener.StepReport(step + 1, totalSteps, step / batchesPerEpoch + 1, loss, lr,
-                    StrictMath.exp(model.logitScale()), seconds, batch.size()));
         }
         return losses;
     }
 
+    /**
+     * Starts filling the batch of {@code step} (steps alternate between the two batches), drawing
+     * its epoch's order first when the step starts an epoch.
+     */
+    private void prefetch(BatchPrefetcher prefetcher, long step, boolean resumingMidEpoch) {
+        int batchInEpoch = (int) (step % batchesPerEpoch);
+        if (batchInEpoch == 0 || resumingMidEpoch) {
+            startEpoch(step / batchesPerEpoch);
+        }
+        prefetcher.request(batches[(int) (step & 1)], batchInEpoch * options.batchSize(), options.batchSize());
+    }
+
     /** One forward, backward and update on the current batch; returns its loss. */
-    private double step(long step, float lr) {
+    private double step(Batch batch, long step, float lr) {
         double loss = graph.forward(batch);
         if (!Double.isFinite(loss)) {
             return skipOrStop(step, "the loss (" + loss + ")", loss);
@@ -218,8 +244,9 @@ public final class Trainer {
         return skippedSteps;
     }
 
-    private void startEpoch() {
-        pairs.startEpoch(stepsTaken / batchesPerEpoch);
+    private void startEpoch(long epoch) {
+        pairs.startEpoch(epoch);
+        orderedEpoch = epoch;
         epochOrderState = dataOrder.state();
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -19,6 +19,9 @@ final class TrainingRuns {
     /** Small enough for a test, big enough that every kernel takes its vector paths and tails. */
     static final ModelConfig CONFIG = new ModelConfig(16, 4, 3, 1, 19, 37, 45, 21, 8, true, true);
 
+    /** 256 pairs in batches of 32: an epoch is 8 steps. */
+    static final int BATCH = 32;
+
     private TrainingRuns() {
     }
 
@@ -26,17 +29,23 @@ final class TrainingRuns {
     }
 
     static Run train(String backendName, int threads, String optimizer, long steps) {
+        try (Backend backend = Backends.create(backendName, threads)) {
+            Trainer trainer = trainer(backend, optimizer, steps);
+            double[] losses = trainer.run(report -> { });
+            return new Run(trainer.model(), losses);
+        }
+    }
+
+    /** A new model and its trainer on the fixed data; the same every call. */
+    static Trainer trainer(Backend backend, String optimizer, long steps) {
         PairDataset data = ShapesDataset.generate(CONFIG.imageSize(), CONFIG.channels(), 3, 256, 0);
         Vocabulary vocabulary = Vocabulary.fromCaptions(data.train().stream().map(e -> e.caption()).toList());
         ClipModel model = ClipModel.initialize(CONFIG.withVocabSize(vocabulary.size()), vocabulary, 11);
-        TrainingOptions options = new TrainingOptions(steps, 0, 32, optimizer.equals("sgd") ? 0.01 : 2e-3, optimizer, optimizer.equals("sgd") ? 0.9f : 0f,
-                0.1f, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2, AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0, 0, false);
-        try (Backend backend = Backends.create(backendName, threads)) {
-            EncodedPairs pairs = new EncodedPairs(model.config(), vocabulary, data.train(), "shapes");
-            Trainer trainer = new Trainer(new ClipGraph(model, backend, 32), pairs, options);
-            double[] losses = trainer.run(report -> { });
-            return new Run(model, losses);
-        }
+        TrainingOptions options = new TrainingOptions(steps, 0, BATCH, optimizer.equals("sgd") ? 0.01 : 2e-3,
+                optimizer, optimizer.equals("sgd") ? 0.9f : 0f, 0.1f, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2,
+                AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0, 0, false);
+        EncodedPairs pairs = new EncodedPairs(model.config(), vocabulary, data.train(), "shapes");
+        return new Trainer(new ClipGraph(model, backend, BATCH), pairs, options);
     }
 
     /** Trains as {@link #train} would and saves the model: {@code backend threads optimizer steps out-file}. */
