@@ -144,6 +144,7 @@ public final class Trainer {
         }
         stepsTaken = steps;
         dataOrder = new Rng(dataOrderRngState);
+        orderedEpoch = -1;
     }
 
     /** The cosine schedule's warmup steps in effect. */
@@ -162,7 +163,7 @@ public final class Trainer {
 
     /**
      * Runs every step, or stops after the step during which {@code stop} was requested; returns
-     * the losses of the steps taken.
+     * the losses of the steps taken. Called again after a stop, it continues as if never stopped.
      */
     public double[] run(TrainingListener listener, StopRequest stop) {
         long first = stepsTaken;
@@ -171,8 +172,7 @@ public final class Trainer {
             return losses;
         }
         try (BatchPrefetcher prefetcher = new BatchPrefetcher(pairs, order)) {
-            // resuming mid-epoch: redo this epoch's shuffle from the state saved before it
-            prefetch(prefetcher, first, first % batchesPerEpoch != 0);
+            prefetch(prefetcher, first);
             for (long step = first; step < totalSteps; step++) {
                 prefetcher.await();
                 Batch batch = batches[(int) (step & 1)];
@@ -180,7 +180,7 @@ public final class Trainer {
                     return java.util.Arrays.copyOf(losses, (int) (step - first));
                 }
                 if (step + 1 < totalSteps) {
-                    prefetch(prefetcher, step + 1, false);
+                    prefetch(prefetcher, step + 1);
                 }
                 float lr = (float) schedule.rate(step);
                 long start = System.nanoTime();
@@ -197,11 +197,12 @@ public final class Trainer {
 
     /**
      * Starts filling the batch of {@code step} (steps alternate between the two batches), drawing
-     * its epoch's order first when the step starts an epoch.
+     * its epoch's order first unless it is in place: a new epoch draws it, and so does a resumed
+     * run from the state saved before it, while a run continued after a stop keeps it.
      */
-    private void prefetch(BatchPrefetcher prefetcher, long step, boolean resumingMidEpoch) {
+    private void prefetch(BatchPrefetcher prefetcher, long step) {
         int batchInEpoch = (int) (step % batchesPerEpoch);
-        if (batchInEpoch == 0 || resumingMidEpoch) {
+        if (orderedEpoch != step / batchesPerEpoch) {
             startEpoch(step / batchesPerEpoch);
         }
         prefetcher.request(batches[(int) (step & 1)], batchInEpoch * options.batchSize(), options.batchSize());

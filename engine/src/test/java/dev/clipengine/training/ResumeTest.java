@@ -52,4 +52,26 @@ class ResumeTest {
             assertArrayEquals(whole, joined, 0.0, "losses");
         }
     }
+
+    @ParameterizedTest(name = "turns of {0} steps")
+    @ValueSource(ints = {1, 3, 8, 11})
+    void aRunTakenInTurnsRepeatsTheUninterruptedOne(int turn) {
+        try (Backend backend = Backends.create("vector", 2)) {
+            double[] whole = TrainingRuns.trainer(backend, "adamw", STEPS).run(r -> { });
+            Trainer inTurns = TrainingRuns.trainer(backend, "adamw", STEPS);
+            double[] joined = new double[0];
+            while (inTurns.stepsTaken() < STEPS) {
+                StopRequest stop = new StopRequest();
+                double[] part = inTurns.run(r -> {
+                    if (r.step() % turn == 0) {
+                        stop.request("TURN");
+                    }
+                }, stop);
+                int before = joined.length;
+                joined = Arrays.copyOf(joined, before + part.length);
+                System.arraycopy(part, 0, joined, before, part.length);
+            }
+            assertArrayEquals(whole, joined, 0.0, "losses");
+        }
+    }
 }
