@@ -51,6 +51,11 @@ final class DataSources {
     record TrainingData(PairDataset pairs, List<Example> validation) {
     }
 
+    /** Whether {@code --val-data} goes with this {@code --data}: only a TSV's does. */
+    static boolean acceptsValData(String source) {
+        return !source.equals(BUILT_IN) && !IdxDataset.isSource(source);
+    }
+
     static TrainingData load(String source, ModelConfig config, long seed, Path valData, double valSplit) {
         if (source.isBlank()) {
             throw new BadInputException("--data is empty; give '" + BUILT_IN + "' or a TSV file");

@@ -23,8 +23,19 @@ public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
     public static final int NON_FINITE = 3;
 
+    /** Whether standard output is a terminal a live display can redraw: set once, by {@link #main}. */
+    private static volatile boolean onTerminal;
+
     public static void main(String[] args) {
+        java.io.Console console = System.console();
+        String term = System.getenv("TERM");
+        onTerminal = console != null && console.isTerminal() && term != null && !term.equals("dumb");
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** True when the output goes to a terminal (not a file, a pipe, or a test's buffer). */
+    static boolean onTerminal() {
+        return onTerminal;
     }
 
     /** Runs one command line and returns its exit status; never throws. */

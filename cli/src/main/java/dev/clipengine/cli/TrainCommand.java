@@ -17,8 +17,8 @@ import dev.clipengine.training.NonFiniteException;
 import dev.clipengine.training.StopRequest;
 import dev.clipengine.training.Trainer;
 import dev.clipengine.training.TrainingOptions;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,48 +47,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on. Default: every core.")
     Integer threads;
 
-    @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSources.BUILT_IN,
-            description = "Training pairs: '" + DataSources.BUILT_IN + "' (built in, no files), fashion-mnist:DIR or "
-                    + "mnist:DIR (the four IDX files of a folder), or a TSV file with filepath and title columns.")
-    String data;
-
-    @Option(names = "--val-data", paramLabel = "FILE", description = "A TSV of held-out pairs to score at the end.")
-    Path valData;
-
-    @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
-            description = "Hold out the last fraction F of a TSV's rows for scoring (0 <= F < 1).")
-    double valSplit;
-
-    @ArgGroup(exclusive = true)
-    ModelSource modelSource = new ModelSource();
-
-    static final class ModelSource {
-        @Option(names = "--model", paramLabel = "CONFIG", defaultValue = ModelConfigs.DEFAULT,
-                description = "Model config: 'default', 'seed' (the walkthrough card's tiny model) or a JSON file "
-                        + "with the config keys.")
-        String model = ModelConfigs.DEFAULT;
-
-        @Option(names = "--init", paramLabel = "CHECKPOINT",
-                description = "Start from this model file (config and vocabulary from its metadata).")
-        Path init;
-
-        @Option(names = "--resume", paramLabel = "PATH",
-                description = "Continue a run from a training checkpoint, or from the newest complete one in a "
-                        + "folder; give the same options as the run that wrote it.")
-        Path resume;
-    }
-
-    @Option(names = "--word-vectors", paramLabel = "FILE",
-            description = "Start the token embeddings from pre-trained vectors (word2vec text or binary, or GloVe); "
-                    + "the vocabulary becomes the file's words plus <unk>, word_dim its dimension.")
-    Path wordVectors;
-
-    @Option(names = "--vocab-size", paramLabel = "N", defaultValue = "0",
-            description = "With --word-vectors: keep the N-1 most frequent words, plus <unk> (0: all).")
-    int vocabSize;
-
-    @Option(names = "--freeze-word-vectors", description = "Keep the token embedding table fixed during training.")
-    boolean freezeWordVectors;
+    @Mixin
+    TrainingFlags flags;
 
     @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
             description = "Write a training checkpoint ckpt-<step>.safetensors every N steps (0: never).")
@@ -98,72 +58,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Keep the newest K checkpoints of this run's folder, deleting older ones (0: keep all).")
     int keep;
 
-    @Option(names = "--skip-nonfinite", paramLabel = "N", defaultValue = "0",
-            description = "Skip up to N steps whose loss or gradient is NaN or infinite instead of stopping.")
-    int skipNonFinite;
-
     @Option(names = "--save-dir", paramLabel = "DIR",
             description = "Where checkpoints go. Default: the folder of --out.")
     Path saveDir;
-
-    @ArgGroup(exclusive = true)
-    Length length = new Length();
-
-    static final class Length {
-        @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps to take.")
-        Long steps;
-
-        @Option(names = "--epochs", paramLabel = "N",
-                description = "Passes over the training data. Default: " + TrainCommand.DEFAULT_EPOCHS
-                        + " when --steps is not given.")
-        Integer epochs;
-    }
-
-    static final int DEFAULT_EPOCHS = 20;
-
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Pairs per step.")
-    int batchSize;
-
-    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.002", description = "Learning rate.")
-    double lr;
-
-    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adamw", description = "sgd or adamw.")
-    String optimizer;
-
-    @Option(names = "--momentum", paramLabel = "X", defaultValue = "0", description = "SGD momentum.")
-    double momentum;
-
-    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0",
-            description = "Weight decay, on weight matrices and embeddings only.")
-    double weightDecay;
-
-    @Option(names = "--beta1", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA1, description = "AdamW beta1.")
-    double beta1;
-
-    @Option(names = "--beta2", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA2, description = "AdamW beta2.")
-    double beta2;
-
-    @Option(names = "--eps", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_EPS, description = "AdamW epsilon.")
-    double eps;
-
-    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant",
-            description = "Learning rate: constant, or cosine (linear warmup, then cosine decay to 0).")
-    String schedule;
-
-    @Option(names = "--warmup", paramLabel = "N",
-            description = "Warmup steps of the cosine schedule. Default: 100, or a tenth of a shorter run.")
-    Long warmup;
-
-    @Option(names = "--clip-grad", paramLabel = "X", defaultValue = "0",
-            description = "Scale the gradients to a global L2 norm of at most X before each step (0: off).")
-    double clipGrad;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
-            description = "Seed of the initial weights, the built-in data and the data order.")
-    long seed;
-
-    @Option(names = "--no-shuffle", description = "Take batches in file order instead of a new random order each epoch.")
-    boolean noShuffle;
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Where to save the trained model (safetensors). Default: model.safetensors in a new folder "
@@ -173,9 +70,28 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "FILE", description = "Write the final loss and held-out scores as JSON.")
     Path results;
 
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "0",
+            description = "Score the validation pairs (--val-split or --val-data) every N steps and at the end "
+                    + "(0: never).")
+    long evalEvery;
+
     @Option(names = "--log-every", paramLabel = "N",
-            description = "Print a progress line every N steps. Default: about every 2 seconds.")
+            description = "Print a progress line (instead of a live bar) and a metrics line every N steps. Default: "
+                    + "a bar on a terminal, else a line about every 2 seconds; a metrics line every step.")
     Long logEvery;
+
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "Append one JSON object per logged step (step, epoch, loss, lr, logit scale, pairs/s, "
+                    + "validation scores when taken). Default: metrics.jsonl beside --out.")
+    Path metrics;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Where the pictures go (loss.png, accuracy.png, similarity.png). Default: the folder "
+                    + "of --out.")
+    Path report;
+
+    @Option(names = "--no-pictures", description = "Draw no pictures.")
+    boolean noPictures;
 
     @Option(names = "--quiet", description = "Print only the final summary.")
     boolean quiet;
@@ -187,7 +103,14 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingOptions options = trainingOptions();
+        TrainingOptions options = flags.trainingOptions(spec);
+        Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
+        Options.range("--keep", keep, 0, 1_000_000);
+        Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
+        Options.range("--eval-every", evalEvery, 0, Long.MAX_VALUE / 2);
+        if (logEvery != null && logEvery < 1) {
+            throw new BadInputException("--log-every must be at least 1, got " + logEvery);
+        }
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         String backendName = backend == null ? Backends.defaultName() : backend;
         if (backend == null && !backendName.equals("vector")) {
@@ -200,35 +123,32 @@ public final class TrainCommand implements Callable<Integer> {
         if (results != null) {
             OutputFiles.requireWritable(results, "--results");
         }
+        Path modelFolder = modelOut.toAbsolutePath().getParent();
+        Path metricsFile = OutputFiles.requireWritable(metrics != null ? metrics : modelFolder.resolve("metrics.jsonl"),
+                "--metrics");
+        Path pictures = noPictures ? null : report != null ? report : modelFolder;
+        if (pictures != null) {
+            OutputFiles.requireWritable(pictures.resolve(TrainingPictures.LOSS), "--report");
+        }
 
-        TrainingCheckpoint.Contents resumed = modelSource.resume == null ? null
-                : TrainingCheckpoint.load(modelSource.resume);
-        Path init = modelSource.init;
-        ModelConfig requested = init == null && resumed == null ? ModelConfigs.resolve(modelSource.model, err) : null;
-        ClipModel initial = resumed != null ? resumed.model() : init == null ? null : ModelFile.load(init);
-        ModelConfig shape = initial != null ? initial.config() : requested;
-        DataSources.TrainingData trainingData = DataSources.load(data, shape, seed, valData, valSplit);
+        TrainingFlags.Prepared prepared = flags.prepare(err);
+        TrainingCheckpoint.Contents resumed = prepared.resumed();
+        DataSources.TrainingData trainingData = prepared.data();
         PairDataset dataset = trainingData.pairs();
-        // with captions drawn per epoch, every caption that can be drawn, not only epoch 0's
-        Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.trainCaptions() != null
-                ? dataset.trainCaptions().captions().allCaptions()
-                : dataset.train().stream().map(e -> e.caption()).toList());
-        ClipModel model = initial != null ? initial
-                : wordVectors != null ? PretrainedWords.initialize(requested, wordVectors, vocabSize, seed)
-                : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);
-        if (wordVectors != null) {
-            warnUnknownWords(dataVocabulary, model.vocabulary(), err);
+        if (evalEvery > 0 && trainingData.validation().isEmpty()) {
+            throw new BadInputException("--eval-every needs validation pairs: --val-split F (the last fraction of the "
+                    + "training pairs)" + (DataSources.acceptsValData(flags.data) ? " or --val-data FILE" : ""));
         }
+        ClipModel model = prepared.model();
         ModelConfig config = model.config();
-        if (initial != null) {
-            warnUnknownWords(dataVocabulary, initial.vocabulary(), err);
-        }
 
         try (Backend compute = Backends.create(backendName, threadCount)) {
             EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)",
                     dataset.trainCaptions());
             EncodedPairs heldOut = new EncodedPairs(config, model.vocabulary(), dataset.heldOut(),
                     dataset.name() + " (held out)");
+            EncodedPairs validation = new EncodedPairs(config, model.vocabulary(), trainingData.validation(),
+                    dataset.name() + " (validation)");
             Trainer.requireOneBatch(dataset.name(), train.size(), options.batchSize());
             ClipGraph graph = new ClipGraph(model, compute, options.batchSize());
             Trainer trainer = new Trainer(graph, train, options);
@@ -245,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
                 out.println("data:      " + dataset.name() + ": " + count(train.size(), "training pair") + ", "
                         + heldOut.size() + " held out" + (dataset.classNames().isEmpty() ? ""
                         : ", " + count(dataset.classNames().size(), "class")));
-                out.println("model:     " + describe(config, modelSource.init != null ? modelSource.init : modelSource.resume)
+                out.println("model:     " + describe(config, flags.startingFile())
                         + (resumed != null ? "; resuming after step " + trainer.stepsTaken() : ""));
                 out.println("training:  " + count(trainer.totalSteps(), "step") + " of "
                         + count(options.batchSize(), "pair") + ", " + trainer.optimizer().describe() + ", lr "
@@ -255,11 +175,18 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long start = System.nanoTime();
             StopRequest stop = InterruptSignals.install();
-            ProgressPrinter progress = new ProgressPrinter(out, quiet, logEvery);
             Path[] lastCheckpoint = {resumed != null ? resumed.file() : null};
             double[] losses;
-            try {
+            MetricsLog metricsLog = new MetricsLog(metricsFile, resumed != null, logEvery == null ? 1 : logEvery);
+            try (metricsLog; Progress progress = Progress.of(out, quiet, logEvery, trainer.stepsTaken(),
+                    trainer.totalSteps())) {
                 losses = trainer.run(report -> {
+                    Evaluation.Report validated = null;
+                    if (evalEvery > 0 && (report.step() % evalEvery == 0 || report.step() == report.totalSteps())) {
+                        validated = Evaluation.evaluate(graph, validation, dataset.classPrompts(), options.batchSize());
+                        progress.note(describeValidation(report.step(), validated));
+                    }
+                    metricsLog.step(report, validated);
                     progress.step(report);
                     if (saveEvery > 0 && report.step() % saveEvery == 0) {
                         lastCheckpoint[0] = saveCheckpoint(checkpoints, model, trainer, runOptions);
@@ -298,8 +225,21 @@ public final class TrainCommand implements Callable<Integer> {
                         percent(scores.textToImageRecall()[0]));
             }
             out.println("model saved to " + modelOut);
+            out.println("metrics written to " + metricsFile);
+            if (pictures != null) {
+                TrainingPictures.write(pictures, metricsLog, graph, TrainingPictures.sample(dataset, trainingData, options.batchSize()),
+                        out, err);
+            }
             if (results != null) {
-                OutputFiles.writeJson(results, resultsJson(finalLoss, meanLoss, losses.length, seconds, scores));
+                Map<String, Object> json = resultsJson(finalLoss, meanLoss, losses.length, seconds, scores);
+                double median = metricsLog.medianStepSeconds();
+                json.put("step_seconds_median", median);
+                json.put("pairs_per_second", options.batchSize() / median);
+                List<MetricsLog.Validation> validations = metricsLog.validations();
+                if (!validations.isEmpty()) {
+                    json.put("validation", MetricsLog.scores(validations.getLast().report()));
+                }
+                OutputFiles.writeJson(results, json);
                 out.println("results written to " + results);
             }
         }
@@ -309,8 +249,8 @@ public final class TrainCommand implements Callable<Integer> {
     /** The options a resumed run must share with the run that wrote its checkpoint. */
     private Map<String, Object> runOptions(TrainingOptions o, Trainer trainer) {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("data", data);
-        map.put("val_split", valSplit);
+        map.put("data", flags.data);
+        map.put("val_split", flags.valSplit);
         map.put("seed", o.seed());
         map.put("batch_size", o.batchSize());
         map.put("total_steps", trainer.totalSteps());
@@ -369,83 +309,11 @@ public final class TrainCommand implements Callable<Integer> {
         trainer.optimizer().restore(training.path("optimizer_steps").asLong(step), checkpoint.optimizer(), source);
     }
 
-    /** Words of the data that the model's vocabulary lacks become {@code <unk>}: say so. */
-    private static void warnUnknownWords(Vocabulary data, Vocabulary model, PrintWriter err) {
-        java.util.Set<String> known = new java.util.HashSet<>(model.words());
-        List<String> unknown = data.words().stream().skip(1).filter(w -> !known.contains(w)).toList();
-        if (!unknown.isEmpty()) {
-            err.println("note: " + unknown.size() + " of the data's " + (data.size() - 1) + " words are not in the "
-                    + "model's vocabulary and read as <unk>: " + String.join(", ", unknown.subList(0,
-                    Math.min(8, unknown.size()))) + (unknown.size() > 8 ? ", ..." : ""));
-        }
-    }
-
     private static String count(long n, String noun) {
         String plural = noun.endsWith("s") ? noun + "es" : noun + "s";
         return n + " " + (n == 1 ? noun : plural);
     }
 
-    private TrainingOptions trainingOptions() {
-        if (length.steps != null && length.steps < 1) {
-            throw new BadInputException("--steps must be at least 1, got " + length.steps);
-        }
-        if (length.epochs != null && length.epochs < 1) {
-            throw new BadInputException("--epochs must be at least 1, got " + length.epochs);
-        }
-        // the logits of a batch are batch^2 floats in one array
-        // a contrastive loss needs at least two pairs to contrast
-        Options.range("--batch-size", batchSize, 2, 32768);
-        Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
-        Options.positive("--lr", lr);
-        Options.range("--momentum", momentum, 0, 1);
-        Options.range("--weight-decay", weightDecay, 0, 1e6);
-        Options.range("--clip-grad", clipGrad, 0, 1e12);
-        Options.range("--keep", keep, 0, 1_000_000);
-        Options.range("--skip-nonfinite", skipNonFinite, 0, Integer.MAX_VALUE);
-        Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
-        Options.fraction("--beta1", beta1);
-        Options.fraction("--beta2", beta2);
-        Options.positive("--eps", eps);
-        Options.range("--val-split", valSplit, 0, 0.99);
-        if (warmup != null) {
-            Options.atLeast("--warmup", warmup, 0);
-        }
-        var parsed = spec.commandLine().getParseResult();
-        if (optimizer.equals("sgd")) {
-            for (String adamOnly : List.of("--beta1", "--beta2", "--eps")) {
-                if (parsed.hasMatchedOption(adamOnly)) {
-                    throw new BadInputException(adamOnly + " is for adamw; sgd has --momentum");
-                }
-            }
-        }
-        if (schedule.equals("constant") && warmup != null) {
-            throw new BadInputException("--warmup is for --schedule cosine");
-        }
-        if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
-            throw new BadInputException("--optimizer must be sgd or adamw, got '" + optimizer + "'");
-        }
-        if (optimizer.equals("adamw") && momentum != 0) {
-            throw new BadInputException("--momentum is for sgd; adamw has --beta1 and --beta2");
-        }
-        if (!schedule.equals("constant") && !schedule.equals("cosine")) {
-            throw new BadInputException("--schedule must be constant or cosine, got '" + schedule + "'");
-        }
-        if (wordVectors != null && (modelSource.init != null || modelSource.resume != null)) {
-            throw new BadInputException("--word-vectors starts a new model; it cannot go with --init or --resume");
-        }
-        if (vocabSize != 0 && wordVectors == null) {
-            throw new BadInputException("--vocab-size goes with --word-vectors");
-        }
-        Options.range("--vocab-size", vocabSize, 0, ModelConfig.MAX_DIM);
-        if (logEvery != null && logEvery < 1) {
-            throw new BadInputException("--log-every must be at least 1, got " + logEvery);
-        }
-        long steps = length.steps == null ? 0 : length.steps;
-        int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
-                : length.epochs == null ? 0 : length.epochs;
-        return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors);
-    }
 
     private static String describe(ModelConfig c, Path init) {
         return (init != null ? "from " + init + ": " : "")
@@ -477,6 +345,13 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return finite == 0 ? Double.NaN : sum / finite;
+    }
+
+    private static String describeValidation(long step, Evaluation.Report r) {
+        String zeroShot = Double.isNaN(r.zeroShotTop1()) ? "" : "zero-shot top-1 " + percent(r.zeroShotTop1()) + ", ";
+        return String.format("validation at step %d (%s): %simage->text top-1 %s, text->image top-1 %s", step,
+                count(r.pairs(), "pair"), zeroShot, percent(r.imageToTextRecall()[0]),
+                percent(r.textToImageRecall()[0]));
     }
 
     private static String percent(double fraction) {

@@ -1,0 +1,238 @@
+package dev.clipengine.cli;
+
+import dev.clipengine.BadInputException;
+import dev.clipengine.io.ModelFile;
+import dev.clipengine.io.TrainingCheckpoint;
+import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.Vocabulary;
+import dev.clipengine.training.AdamW;
+import dev.clipengine.training.TrainingOptions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The options that define a training run (data, model, length, optimizer, schedule, seed), shared
+ * by {@code train} and {@code compare}, with their checks and the loading they call for.
+ */
+final class TrainingFlags {
+
+    static final int DEFAULT_EPOCHS = 20;
+
+    @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSources.BUILT_IN,
+            description = "Training pairs: '" + DataSources.BUILT_IN + "' (built in, no files), fashion-mnist:DIR or "
+                    + "mnist:DIR (the four IDX files of a folder), or a TSV file with filepath and title columns.")
+    String data;
+
+    @Option(names = "--val-data", paramLabel = "FILE",
+            description = "A TSV of validation pairs, scored by --eval-every and at the end.")
+    Path valData;
+
+    @Option(names = "--val-split", paramLabel = "F", defaultValue = "0",
+            description = "Hold out the last fraction F of the training pairs as validation pairs (0 <= F < 1). A "
+                    + "TSV's are also scored at the end; IDX and built-in data report on their own test pairs.")
+    double valSplit;
+
+    @ArgGroup(exclusive = true)
+    ModelSource modelSource = new ModelSource();
+
+    static final class ModelSource {
+        @Option(names = "--model", paramLabel = "CONFIG", defaultValue = ModelConfigs.DEFAULT,
+                description = "Model config: 'default', 'seed' (the walkthrough card's tiny model) or a JSON file "
+                        + "with the config keys.")
+        String model = ModelConfigs.DEFAULT;
+
+        @Option(names = "--init", paramLabel = "CHECKPOINT",
+                description = "Start from this model file (config and vocabulary from its metadata).")
+        Path init;
+
+        @Option(names = "--resume", paramLabel = "PATH",
+                description = "Continue a run from a training checkpoint, or from the newest complete one in a "
+                        + "folder; give the same options as the run that wrote it.")
+        Path resume;
+    }
+
+    @Option(names = "--word-vectors", paramLabel = "FILE",
+            description = "Start the token embeddings from pre-trained vectors (word2vec text or binary, or GloVe); "
+                    + "the vocabulary becomes the file's words plus <unk>, word_dim its dimension.")
+    Path wordVectors;
+
+    @Option(names = "--vocab-size", paramLabel = "N", defaultValue = "0",
+            description = "With --word-vectors: keep the N-1 most frequent words, plus <unk> (0: all).")
+    int vocabSize;
+
+    @Option(names = "--freeze-word-vectors", description = "Keep the token embedding table fixed during training.")
+    boolean freezeWordVectors;
+
+    @Option(names = "--skip-nonfinite", paramLabel = "N", defaultValue = "0",
+            description = "Skip up to N steps whose loss or gradient is NaN or infinite instead of stopping.")
+    int skipNonFinite;
+
+    @ArgGroup(exclusive = true)
+    Length length = new Length();
+
+    static final class Length {
+        @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps to take.")
+        Long steps;
+
+        @Option(names = "--epochs", paramLabel = "N",
+                description = "Passes over the training data. Default: " + TrainingFlags.DEFAULT_EPOCHS
+                        + " when --steps is not given.")
+        Integer epochs;
+    }
+
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Pairs per step.")
+    int batchSize;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.002", description = "Learning rate.")
+    double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adamw", description = "sgd or adamw.")
+    String optimizer;
+
+    @Option(names = "--momentum", paramLabel = "X", defaultValue = "0", description = "SGD momentum.")
+    double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0",
+            description = "Weight decay, on weight matrices and embeddings only.")
+    double weightDecay;
+
+    @Option(names = "--beta1", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA1, description = "AdamW beta1.")
+    double beta1;
+
+    @Option(names = "--beta2", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA2, description = "AdamW beta2.")
+    double beta2;
+
+    @Option(names = "--eps", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_EPS, description = "AdamW epsilon.")
+    double eps;
+
+    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant",
+            description = "Learning rate: constant, or cosine (linear warmup, then cosine decay to 0).")
+    String schedule;
+
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Warmup steps of the cosine schedule. Default: 100, or a tenth of a shorter run.")
+    Long warmup;
+
+    @Option(names = "--clip-grad", paramLabel = "X", defaultValue = "0",
+            description = "Scale the gradients to a global L2 norm of at most X before each step (0: off).")
+    double clipGrad;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of the initial weights, the built-in data and the data order.")
+    long seed;
+
+    @Option(names = "--no-shuffle", description = "Take batches in file order instead of a new random order each epoch.")
+    boolean noShuffle;
+
+    /**
+     * What a run starts from.
+     *
+     * @param resumed the checkpoint of {@code --resume}, or null
+     * @param data    the training, validation and held-out pairs
+     * @param model   the model to train: new, from {@code --init}, or resumed
+     */
+    record Prepared(TrainingCheckpoint.Contents resumed, DataSources.TrainingData data, ClipModel model) {
+    }
+
+    /** Reads the data and the starting model; the same flags give the same model every call. */
+    Prepared prepare(PrintWriter err) {
+        TrainingCheckpoint.Contents resumed = modelSource.resume == null ? null
+                : TrainingCheckpoint.load(modelSource.resume);
+        Path init = modelSource.init;
+        ModelConfig requested = init == null && resumed == null ? ModelConfigs.resolve(modelSource.model, err) : null;
+        ClipModel initial = resumed != null ? resumed.model() : init == null ? null : ModelFile.load(init);
+        ModelConfig shape = initial != null ? initial.config() : requested;
+        DataSources.TrainingData trainingData = DataSources.load(data, shape, seed, valData, valSplit);
+        var dataset = trainingData.pairs();
+        // with captions drawn per epoch, every caption that can be drawn, not only epoch 0's
+        Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.trainCaptions() != null
+                ? dataset.trainCaptions().captions().allCaptions()
+                : dataset.train().stream().map(e -> e.caption()).toList());
+        ClipModel model = initial != null ? initial
+                : wordVectors != null ? PretrainedWords.initialize(requested, wordVectors, vocabSize, seed)
+                : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);
+        if (wordVectors != null || initial != null) {
+            warnUnknownWords(dataVocabulary, model.vocabulary(), err);
+        }
+        return new Prepared(resumed, trainingData, model);
+    }
+
+    /** The file the model starts from ({@code --init} or {@code --resume}), or null for a new one. */
+    Path startingFile() {
+        return modelSource.init != null ? modelSource.init : modelSource.resume;
+    }
+
+    /** Words of the data that the model's vocabulary lacks become {@code <unk>}: say so. */
+    private static void warnUnknownWords(Vocabulary data, Vocabulary model, PrintWriter err) {
+        java.util.Set<String> known = new java.util.HashSet<>(model.words());
+        List<String> unknown = data.words().stream().skip(1).filter(w -> !known.contains(w)).toList();
+        if (!unknown.isEmpty()) {
+            err.println("note: " + unknown.size() + " of the data's " + (data.size() - 1) + " words are not in the "
+                    + "model's vocabulary and read as <unk>: " + String.join(", ", unknown.subList(0,
+                    Math.min(8, unknown.size()))) + (unknown.size() > 8 ? ", ..." : ""));
+        }
+    }
+
+    TrainingOptions trainingOptions(CommandSpec spec) {
+        if (length.steps != null && length.steps < 1) {
+            throw new BadInputException("--steps must be at least 1, got " + length.steps);
+        }
+        if (length.epochs != null && length.epochs < 1) {
+            throw new BadInputException("--epochs must be at least 1, got " + length.epochs);
+        }
+        // the logits of a batch are batch^2 floats in one array
+        // a contrastive loss needs at least two pairs to contrast
+        Options.range("--batch-size", batchSize, 2, 32768);
+        Options.positive("--lr", lr);
+        Options.range("--momentum", momentum, 0, 1);
+        Options.range("--weight-decay", weightDecay, 0, 1e6);
+        Options.range("--clip-grad", clipGrad, 0, 1e12);
+        Options.range("--skip-nonfinite", skipNonFinite, 0, Integer.MAX_VALUE);
+        Options.fraction("--beta1", beta1);
+        Options.fraction("--beta2", beta2);
+        Options.positive("--eps", eps);
+        Options.range("--val-split", valSplit, 0, 0.99);
+        if (warmup != null) {
+            Options.atLeast("--warmup", warmup, 0);
+        }
+        var parsed = spec.commandLine().getParseResult();
+        if (optimizer.equals("sgd")) {
+            for (String adamOnly : List.of("--beta1", "--beta2", "--eps")) {
+                if (parsed.hasMatchedOption(adamOnly)) {
+                    throw new BadInputException(adamOnly + " is for adamw; sgd has --momentum");
+                }
+            }
+        }
+        if (schedule.equals("constant") && warmup != null) {
+            throw new BadInputException("--warmup is for --schedule cosine");
+        }
+        if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
+            throw new BadInputException("--optimizer must be sgd or adamw, got '" + optimizer + "'");
+        }
+        if (optimizer.equals("adamw") && momentum != 0) {
+            throw new BadInputException("--momentum is for sgd; adamw has --beta1 and --beta2");
+        }
+        if (!schedule.equals("constant") && !schedule.equals("cosine")) {
+            throw new BadInputException("--schedule must be constant or cosine, got '" + schedule + "'");
+        }
+        if (wordVectors != null && (modelSource.init != null || modelSource.resume != null)) {
+            throw new BadInputException("--word-vectors starts a new model; it cannot go with --init or --resume");
+        }
+        if (vocabSize != 0 && wordVectors == null) {
+            throw new BadInputException("--vocab-size goes with --word-vectors");
+        }
+        Options.range("--vocab-size", vocabSize, 0, ModelConfig.MAX_DIM);
+        long steps = length.steps == null ? 0 : length.steps;
+        int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
+                : length.epochs == null ? 0 : length.epochs;
+        return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
+                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors);
+    }
+}
