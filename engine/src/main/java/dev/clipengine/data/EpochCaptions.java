@@ -17,6 +17,7 @@ public final class EpochCaptions {
     private final TemplateCaptions captions;
     private final int[] labels;
     private final Rng root;
+    private final long seed;
     /** The template index of each pair in the current epoch. */
     private final byte[] template;
     private long epoch = -1;
@@ -37,9 +38,15 @@ public final class EpochCaptions {
         }
         this.captions = captions;
         this.labels = labels;
+        this.seed = seed;
         this.root = new Rng(seed);
         this.template = new byte[labels.length];
         draw(0);
+    }
+
+    /** The same draws with a state of their own, for a second run over the same pairs. */
+    public EpochCaptions independentCopy() {
+        return new EpochCaptions(captions, labels, seed);
     }
 
     /** Draws every pair's template for {@code epoch} (0-based); the same epoch always gets the same. */
