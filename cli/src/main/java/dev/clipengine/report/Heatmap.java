@@ -18,9 +18,9 @@ import java.util.function.DoubleFunction;
  * half of any palette), and neither shortens nor turns long column labels.
  *
  * <p>The picture's size follows from the matrix: cells are square, large for a 3x3 and small for a
- * 64x64, so that the matrix itself is never much wider than {@value #TARGET_EXTENT} pixels; labels,
- * values and ticks are sized to the cells, and left out (every other label, or all values) where
- * they would overlap.
+ * 64x64, so that the matrix is about {@value #TARGET_EXTENT} pixels on its longer side or less
+ * (more only past that many rows or columns, at a pixel a cell); labels and values are sized to the
+ * cells, and left out (every n-th label, or all values) where they would overlap.
  */
 final class Heatmap {
 
@@ -31,7 +31,8 @@ final class Heatmap {
 
     private static final int TARGET_EXTENT = 720;
     private static final int MAX_CELL = 88;
-    private static final int MIN_CELL = 3;
+    /** A pixel a cell: a 512x64 gradient is still worth a look, and its picture stays 512 high. */
+    private static final int MIN_CELL = 1;
     /** Longer labels (captions) are cut short with an ellipsis. */
     private static final int MAX_LABEL_WIDTH = 200;
     /** Column labels that fit their column in this many lines are written level, wrapped. */
@@ -100,10 +101,13 @@ final class Heatmap {
         // slanted reads more easily than vertical, unless the columns are so narrow that slanted
         // neighbours would overlap
         colLabelAngle = levelColLabels != null ? 0 : cell * SIN_45 >= labelMetrics.getHeight() ? 45 : 90;
-        int stride = Math.ceilDiv(labelMetrics.getHeight(), cell);
-        rowStride = stride;
-        colStride = colLabelAngle == 0 ? 1 : colLabelAngle == 45
-                ? Math.ceilDiv(labelMetrics.getHeight(), (int) (cell * SIN_45)) : stride;
+        // labels are a line of text apart at least: in small cells only every n-th is written
+        rowStride = Math.ceilDiv(labelMetrics.getHeight(), cell);
+        colStride = switch (colLabelAngle) {
+            case 0 -> 1;
+            case 45 -> Math.ceilDiv(labelMetrics.getHeight(), (int) (cell * SIN_45));
+            default -> rowStride;
+        };
         axisTitleFont = Drawing.font(Font.PLAIN, Drawing.LABEL_SIZE);
 
         valueFormat = valueFormat(spec.values());
@@ -118,8 +122,8 @@ final class Heatmap {
                 Drawing.MARGIN + colLabelOverhang());
         int matrixWidth = spec.cols() * cell;
         int matrixHeight = spec.rows() * cell;
-        int tickLabelWidth = 0;
         FontMetrics tickMetrics = Drawing.metrics(tickFont);
+        int tickLabelWidth = 0;
         for (double tick : ticks) {
             tickLabelWidth = Math.max(tickLabelWidth, tickMetrics.stringWidth(tickFormat.apply(tick)));
         }

@@ -28,6 +28,8 @@ public final class Plots {
     private static final int MIN_HEIGHT = 150;
     /** Far beyond any useful chart, and small enough that a wrong argument cannot exhaust the heap. */
     private static final int MAX_SIDE = 8000;
+    /** At a pixel a cell, the largest matrix whose picture stays within {@link #MAX_SIDE}. */
+    private static final int MAX_MATRIX_SIDE = 4000;
 
     static {
         // before anything below creates a Color: loading AWT fixes whether it is headless
@@ -171,6 +173,10 @@ public final class Plots {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("a heatmap needs at least one row and one column, got " + rows + "x"
                     + cols);
+        }
+        if (rows > MAX_MATRIX_SIDE || cols > MAX_MATRIX_SIDE) {
+            throw new IllegalArgumentException("a heatmap has at most " + MAX_MATRIX_SIDE + " rows and columns, got "
+                    + rows + "x" + cols + "; draw a slice or an average of blocks");
         }
         if (values == null || (long) rows * cols != values.length) {
             throw new IllegalArgumentException("a " + rows + "x" + cols + " heatmap needs " + (long) rows * cols

@@ -27,7 +27,7 @@ final class Rendering {
     /**
      * Makes AWT headless unless the user chose otherwise: it fixes its mode the first time it
      * loads, and headless never tries to open a display, which a server, a container or an SSH
-     * session without X does not have. Pictures here are only ever drawn into images.
+     * login without X does not have. Pictures here are only ever drawn into images.
      */
     static void preferHeadless() {
         if (System.getProperty("java.awt.headless") == null) {
@@ -89,8 +89,8 @@ final class Rendering {
     static PlotsUnavailableException unavailable(Throwable cause) {
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName()
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage().lines().findFirst().orElse("");
-        return new PlotsUnavailableException("cannot draw charts: Java's graphics failed (" + reason
-                + "); this usually means the system has no fonts: install fontconfig and a font package"
+        return new PlotsUnavailableException("cannot draw pictures: Java's graphics failed (" + reason
+                + "); this usually means the system lacks fonts: install fontconfig and a font package"
                 + " (e.g. apt-get install fontconfig fonts-dejavu-core)", cause);
     }
 }
