@@ -8,6 +8,8 @@ import dev.clipengine.io.ModelFile;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.report.Plots;
+import dev.clipengine.report.PlotsUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,12 +56,23 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "FILE", description = "Write the scores as JSON.")
     Path results;
 
+    @Option(names = "--confusion", paramLabel = "FILE",
+            description = "Draw the confusion matrix as a PNG heatmap here. Default: confusion.png beside the "
+                    + "checkpoint.")
+    Path confusion;
+
+    @Option(names = "--no-pictures", description = "Draw no confusion matrix.")
+    boolean noPictures;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Options.range("--batch-size", batchSize, 1, 32768);
         if (results != null) {
             OutputFiles.requireWritable(results, "--results");
+        }
+        if (confusion != null) {
+            OutputFiles.requireWritable(confusion, "--confusion");
         }
         ClipModel model = ModelFile.load(checkpoint);
         PairDataset dataset = DataSources.forEvaluation(data, model.config(), seed);
@@ -74,6 +87,9 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluation.Report report = Evaluation.evaluate(graph, pairs, dataset.classPrompts(),
                     Math.min(batchSize, scored.size()));
             print(out, report, dataset, what);
+            if (!noPictures && report.classes() > 0) {
+                drawConfusion(report, dataset.classNames(), what, out);
+            }
             if (results != null) {
                 OutputFiles.writeJson(results, json(report, dataset.classNames()));
                 out.println("results written to " + results);
@@ -133,6 +149,33 @@ public final class EvalCommand implements Callable<Integer> {
             for (int[] cell : cells.subList(0, Math.min(10, cells.size()))) {
                 out.printf("  %s -> %s: %d%n", names.get(cell[0]), names.get(cell[1]), cell[2]);
             }
+        }
+    }
+
+    /** Each true class's row as fractions of its images, so that every row reads on the same scale. */
+    private void drawConfusion(Evaluation.Report r, List<String> names, String what, PrintWriter out) {
+        Path file = confusion != null ? confusion
+                : checkpoint.toAbsolutePath().resolveSibling("confusion.png");
+        int n = r.classes();
+        float[] fractions = new float[n * n];
+        for (int c = 0; c < n; c++) {
+            int images = 0;
+            for (int p = 0; p < n; p++) {
+                images += r.confusion()[c][p];
+            }
+            for (int p = 0; p < n; p++) {
+                fractions[c * n + p] = images == 0 ? Float.NaN : r.confusion()[c][p] / (float) images;
+            }
+        }
+        try {
+            Plots.writePng(Plots.heatmap("Zero-shot confusion on " + what + " (fraction of each true class)",
+                    "true class", "predicted class", fractions, n, n, names, names, true, false), file);
+            out.println("confusion matrix drawn to " + file);
+        } catch (PlotsUnavailableException e) {
+            spec.commandLine().getErr().println("note: no confusion picture: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("note: the confusion picture could not be written to " + file + " ("
+                    + e.getMessage() + ")");
         }
     }
 

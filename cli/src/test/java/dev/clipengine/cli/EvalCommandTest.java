@@ -39,6 +39,11 @@ class EvalCommandTest {
         assertTrue(evaluated.get("image_to_text_recall").has("10"));
         double top5 = evaluated.get("zero_shot_top5").asDouble();
         assertTrue(top5 >= evaluated.get("zero_shot_top1").asDouble() && top5 <= 1, "top-5 " + top5);
+
+        // the confusion matrix, beside the checkpoint: 60 classes make a picture larger than a thumbnail
+        java.awt.image.BufferedImage confusion = javax.imageio.ImageIO.read(dir.resolve("confusion.png").toFile());
+        assertTrue(confusion != null && confusion.getWidth() >= 600 && confusion.getHeight() >= 600,
+                "confusion.png " + (confusion == null ? "unreadable" : confusion.getWidth() + "x" + confusion.getHeight()));
     }
 
     @Test
