@@ -1,10 +1,12 @@
 package dev.clipengine.eval;
 
 import dev.clipengine.data.EncodedPairs;
+import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Scores a model on pairs the CLIP way, by cosine similarity: zero-shot classification (each
@@ -87,29 +89,43 @@ public final class Evaluation {
                 perClass[c] = perClassCount[c] == 0 ? Double.NaN : (double) perClassHits[c] / perClassCount[c];
             }
         }
-        double[] imageToText = recall(images, texts, pairs, labels, classed, dim);
-        double[] textToImage = recall(texts, images, pairs, labels, classed, dim);
+        double[] imageToText = recall(graph.backend(), images, texts, pairs, labels, classed, dim);
+        double[] textToImage = recall(graph.backend(), texts, images, pairs, labels, classed, dim);
         return new Report(n, classes, top1, top5, perClass, confusion, imageToText, textToImage);
     }
 
-    /** Recall at each k of {@link #RECALL_AT}: queries row i of {@code queries} against all candidates. */
-    private static double[] recall(float[] queries, float[] candidates, EncodedPairs pairs, int[] labels,
-                                   boolean classed, int dim) {
+    /** Queries scored at once: their rows of scores against every candidate stay a few MB. */
+    private static final int QUERY_BLOCK = 256;
+
+    /**
+     * Recall at each k of {@link #RECALL_AT}: queries row i of {@code queries} against all
+     * candidates. The n x n similarities are one matrix product per block of queries on the
+     * backend, as retrieval over thousands of pairs is otherwise the slowest part of an evaluation.
+     */
+    private static double[] recall(Backend backend, float[] queries, float[] candidates, EncodedPairs pairs,
+                                   int[] labels, boolean classed, int dim) {
         int n = pairs.size();
         int deepest = Math.min(RECALL_AT[RECALL_AT.length - 1], n);
         int[] hits = new int[RECALL_AT.length];
-        for (int q = 0; q < n; q++) {
-            int[] ranked = rank(queries, q, candidates, n, dim, deepest);
-            int firstHit = Integer.MAX_VALUE;
-            for (int r = 0; r < ranked.length; r++) {
-                if (matches(pairs, labels, classed, q, ranked[r])) {
-                    firstHit = r;
-                    break;
+        float[] scores = new float[Math.min(QUERY_BLOCK, n) * n];
+        for (int first = 0; first < n; first += QUERY_BLOCK) {
+            int rows = Math.min(QUERY_BLOCK, n - first);
+            backend.sgemm(false, true, rows, n, dim, 1f, queries, first * dim, dim, candidates, 0, dim, 0f, scores, 0, n);
+            for (int row = 0; row < rows; row++) {
+                int q = first + row;
+                int offset = row * n;
+                int[] ranked = top(c -> scores[offset + c], n, deepest);
+                int firstHit = Integer.MAX_VALUE;
+                for (int r = 0; r < ranked.length; r++) {
+                    if (matches(pairs, labels, classed, q, ranked[r])) {
+                        firstHit = r;
+                        break;
+                    }
                 }
-            }
-            for (int k = 0; k < RECALL_AT.length; k++) {
-                if (firstHit < RECALL_AT[k]) {
-                    hits[k]++;
+                for (int k = 0; k < RECALL_AT.length; k++) {
+                    if (firstHit < RECALL_AT[k]) {
+                        hits[k]++;
+                    }
                 }
             }
         }
@@ -132,20 +148,25 @@ public final class Evaluation {
      * ties go to the lower index, so rankings repeat exactly.
      */
     static int[] rank(float[] queries, int q, float[] candidates, int count, int dim, int depth) {
+        return top(c -> Embeddings.similarity(queries, q, candidates, c, dim), count, depth);
+    }
+
+    /** The {@code depth} indices of highest score among {@code 0..count-1}, best first, ties to the lower. */
+    private static int[] top(IntToDoubleFunction score, int count, int depth) {
         int[] best = new int[depth];
         double[] scores = new double[depth];
         Arrays.fill(scores, Double.NEGATIVE_INFINITY);
         Arrays.fill(best, -1);
         for (int c = 0; c < count; c++) {
-            double score = Embeddings.similarity(queries, q, candidates, c, dim);
+            double value = score.applyAsDouble(c);
             int position = depth;
-            while (position > 0 && (score > scores[position - 1] || best[position - 1] < 0)) {
+            while (position > 0 && (value > scores[position - 1] || best[position - 1] < 0)) {
                 position--;
             }
             if (position < depth) {
                 System.arraycopy(scores, position, scores, position + 1, depth - position - 1);
                 System.arraycopy(best, position, best, position + 1, depth - position - 1);
-                scores[position] = score;
+                scores[position] = value;
                 best[position] = c;
             }
         }
