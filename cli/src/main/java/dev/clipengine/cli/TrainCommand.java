@@ -162,7 +162,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (!quiet) {
                 out.println("backend:   " + compute.describe());
+                // a TSV's validation pairs are its held-out pairs; other sources keep them apart
+                boolean separateValidation = validation.size() > 0 && !trainingData.validation().equals(dataset.heldOut());
                 out.println("data:      " + dataset.name() + ": " + count(train.size(), "training pair") + ", "
+                        + (separateValidation ? validation.size() + " validation, " : "")
                         + heldOut.size() + " held out" + (dataset.classNames().isEmpty() ? ""
                         : ", " + count(dataset.classNames().size(), "class")));
                 out.println("model:     " + describe(config, flags.startingFile())
