@@ -261,8 +261,8 @@ public final class TrainCommand implements Callable<Integer> {
         map.put("optimizer", o.optimizer());
         map.put("momentum", (double) o.momentum());
         map.put("weight_decay", (double) o.weightDecay());
-        map.put("beta1", (double) o.beta1());
-        map.put("beta2", (double) o.beta2());
+        map.put("beta1", o.beta1());
+        map.put("beta2", o.beta2());
         map.put("eps", (double) o.eps());
         map.put("schedule", o.schedule());
         map.put("warmup", trainer.warmup());

@@ -233,6 +233,6 @@ final class TrainingFlags {
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                (float) beta1, (float) beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors);
+                beta1, beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors);
     }
 }

@@ -10,14 +10,15 @@ import java.util.List;
 public final class AdamW implements Optimizer {
 
     /** open_clip's values for CLIP. */
-    public static final float DEFAULT_BETA1 = 0.9f;
-    public static final float DEFAULT_BETA2 = 0.98f;
+    public static final double DEFAULT_BETA1 = 0.9;
+    public static final double DEFAULT_BETA2 = 0.98;
     public static final float DEFAULT_EPS = 1e-6f;
 
     private final Backend backend;
     private final List<TrainedTensor> trained;
-    private final float beta1;
-    private final float beta2;
+    /** In double, as PyTorch's are: the bias corrections {@code 1 - beta^t} are taken from them. */
+    private final double beta1;
+    private final double beta2;
     private final float eps;
     private final float weightDecay;
     private final List<Tensor> firstMoments = new ArrayList<>();
@@ -27,7 +28,7 @@ public final class AdamW implements Optimizer {
     private double beta1Power = 1;
     private double beta2Power = 1;
 
-    public AdamW(Backend backend, List<TrainedTensor> trained, float beta1, float beta2, float eps,
+    public AdamW(Backend backend, List<TrainedTensor> trained, double beta1, double beta2, float eps,
                  float weightDecay) {
         this.backend = backend;
         this.trained = List.copyOf(trained);
@@ -51,7 +52,7 @@ public final class AdamW implements Optimizer {
         for (int i = 0; i < trained.size(); i++) {
             TrainedTensor t = trained.get(i);
             backend.adamwStep(t.size(), t.parameter().data(), t.gradient().data(), firstMoments.get(i).data(),
-                    secondMoments.get(i).data(), lr, beta1, beta2, eps, t.decays() ? weightDecay : 0f,
+                    secondMoments.get(i).data(), lr, (float) beta1, (float) beta2, eps, t.decays() ? weightDecay : 0f,
                     biasCorrection1, biasCorrection2);
         }
     }

@@ -12,7 +12,7 @@ package dev.clipengine.training;
  * @param freezeWordVectors keep the token embedding table fixed (pre-trained word vectors)
  */
 public record TrainingOptions(long steps, int epochs, int batchSize, double learningRate, String optimizer,
-                              float momentum, float weightDecay, float beta1, float beta2, float eps, long seed,
+                              float momentum, float weightDecay, double beta1, double beta2, float eps, long seed,
                               boolean shuffle, String schedule, long warmup, double clipGrad, int skipNonFinite,
                               boolean freezeWordVectors) {
 

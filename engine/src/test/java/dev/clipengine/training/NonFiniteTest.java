@@ -31,7 +31,7 @@ class NonFiniteTest {
         PairDataset data = ShapesDataset.generate(TrainingRuns.CONFIG.imageSize(), TrainingRuns.CONFIG.channels(), 2, 64, 0);
         Vocabulary vocabulary = Vocabulary.fromCaptions(data.train().stream().map(e -> e.caption()).toList());
         ClipModel model = ClipModel.initialize(TrainingRuns.CONFIG.withVocabSize(vocabulary.size()), vocabulary, 3);
-        TrainingOptions options = new TrainingOptions(20, 0, 16, 1e-3, "adamw", 0f, 0.1f, 0.9f, 0.98f, 1e-6f, 1, true,
+        TrainingOptions options = new TrainingOptions(20, 0, 16, 1e-3, "adamw", 0f, 0.1f, 0.9, 0.98, 1e-6f, 1, true,
                 "constant", -1, 0, allowance, false);
         Trainer trainer = new Trainer(new ClipGraph(model, new ScalarBackend(), 16),
                 new EncodedPairs(model.config(), vocabulary, data.train(), "shapes"), options);

@@ -35,7 +35,7 @@ class StepAllocationTest {
                 trained.add(new TrainedTensor(t, graph.gradients().get(t.name())));
             }
             Optimizer optimizer = optimizerName.equals("adamw")
-                    ? new AdamW(backend, trained, 0.9f, 0.98f, 1e-6f, 0.1f)
+                    ? new AdamW(backend, trained, 0.9, 0.98, 1e-6f, 0.1f)
                     : new Sgd(backend, trained, 0.9f, 0.1f);
             Batch batch = new Batch(model.config(), 32);
             int[] order = new int[64];
