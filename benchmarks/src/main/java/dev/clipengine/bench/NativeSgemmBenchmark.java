@@ -4,7 +4,7 @@ import dev.clipengine.blas.OpenBlas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the heap arrays copied in and C copied out, the price of that overload for the engine's heap
  * tensors).
  *
- * <p>Shapes as in {@link SgemmBenchmark}; the defaults are the default model's training step at
+ * <p>Shapes as in {@link GemmShape}; the defaults are the default model's training step at
  * batch 128 (2048 patches of 192 values, hidden 512, embedding 64) and a 4x4x4 call that is all
  * overhead. OpenBLAS runs on {@code threads} threads.
  */
@@ -69,18 +69,18 @@ public class NativeSgemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] sides = shape.contains("x") ? shape.split("x") : new String[] {shape, shape, shape};
-        transA = sides[0].endsWith("T");
-        transB = sides[1].endsWith("T");
-        m = Integer.parseInt(sides[0].replace("T", ""));
-        n = Integer.parseInt(sides[1].replace("T", ""));
-        k = Integer.parseInt(sides[2].replace("T", ""));
-        lda = transA ? m : k;
-        ldb = transB ? k : n;
-        Random random = new Random(1);
-        a = randomArray(random, m * k);
-        b = randomArray(random, k * n);
-        c = new float[m * n];
+        GemmShape product = GemmShape.parse(shape);
+        transA = product.transA();
+        transB = product.transB();
+        m = product.m();
+        n = product.n();
+        k = product.k();
+        lda = product.lda();
+        ldb = product.ldb();
+        SplittableRandom random = BenchmarkSetup.random();
+        a = BenchmarkSetup.randomFloats(random, product.aSize());
+        b = BenchmarkSetup.randomFloats(random, product.bSize());
+        c = new float[product.cSize()];
         arena = Arena.ofShared();
         aSegment = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
         bSegment = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
@@ -138,13 +138,5 @@ public class NativeSgemmBenchmark {
 
     private static int trans(boolean transposed) {
         return transposed ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
-    }
-
-    private static float[] randomArray(Random random, int size) {
-        float[] values = new float[size];
-        for (int i = 0; i < size; i++) {
-            values[i] = random.nextFloat() - 0.5f;
-        }
-        return values;
     }
 }

@@ -1,102 +1,112 @@
 package dev.clipengine.bench;
 
-import dev.clipengine.kernels.Backend;
-import dev.clipengine.kernels.Backends;
-import dev.clipengine.kernels.ScalarBackend;
-import dev.clipengine.kernels.VectorBackend;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time per {@code sgemm}, square and at the shapes of a training step. GFLOPS = 2 m n k / time.
+ * Time per {@code sgemm}; GFLOPS = 2 m n k / time. Shapes are written as in {@link GemmShape}:
+ * {@code 512}, or {@code 4096x512Tx49} with {@code T} marking a transposed operand.
  *
- * <p>A shape is {@code m}x{@code n}x{@code k}, or one number for a square product; a {@code T}
- * suffix on a side transposes that operand, e.g. {@code 256Tx48x4096} is the weight gradient
- * {@code dW = dY^T X}. The scalar backend is only run up to 256^3 (larger products take seconds a
- * call), and only when asked for, e.g.
- * {@code -p backend=scalar,vector -p shape=64,128,256}. The OpenBLAS backends, {@code blas} and
- * {@code javacpp}, are picked like any other: {@code -p backend=vector,blas,javacpp}.
+ * <p>Three methods, each with parameters of its own so that none multiplies another's:
+ * <ul>
+ *   <li>{@code sgemm}: any {@code shape} (square 64 to 1024 by default) on every backend that calls
+ *       a fast product, on 1 and 2 threads;</li>
+ *   <li>{@code stepSgemm}: every distinct {@code product} of one training step (forward and
+ *       backward) of the seed, default and benchmark models at batch
+ *       {@value BenchmarkModels#BATCH_SIZE}. {@code step:MODEL} stands for that model's list, which
+ *       {@link BenchmarkMain} (the jar's main class) reads from a real step of the model before
+ *       JMH starts; literal shapes are taken as they are;</li>
+ *   <li>{@code scalarSgemm}: the reference loops, only up to 256^3, since they take seconds a call
+ *       beyond; single-threaded by design.</li>
+ * </ul>
+ * For example {@code -p product=step:benchmark -p backend=vector,blas -p threads=2}; the regex
+ * {@code SgemmBenchmark.sgemm$} runs only the first method.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-public class SgemmBenchmark {
+public class SgemmBenchmark extends BenchmarkSettings {
 
-    @Param({"vector"})
-    public String backend;
+    /** A product on one of the fast backends; subclasses say which shape. */
+    @State(Scope.Thread)
+    public abstract static class FastBackendCall {
+        @Param({"vector", "blas", "javacpp"})
+        public String backend;
 
-    @Param({"1", "2"})
-    public int threads;
+        @Param({"1", "2"})
+        public int threads;
 
-    /** Square sizes, then patches forward (X W^T), the weight gradient (dY^T X) and the input gradient (dY W). */
-    @Param({"64", "128", "256", "512", "1024", "4096x256Tx48", "256Tx48x4096", "4096x48x256"})
-    public String shape;
+        SgemmCall call;
 
-    private Backend kernels;
-    private boolean transA;
-    private boolean transB;
-    private int m;
-    private int n;
-    private int k;
-    private float[] a;
-    private float[] b;
-    private float[] c;
+        abstract String shape();
 
-    @Setup
-    public void setUp() {
-        String[] sides = shape.contains("x") ? shape.split("x") : new String[] {shape, shape, shape};
-        transA = sides[0].endsWith("T");
-        transB = sides[1].endsWith("T");
-        m = Integer.parseInt(sides[0].replace("T", ""));
-        n = Integer.parseInt(sides[1].replace("T", ""));
-        k = Integer.parseInt(sides[2].replace("T", ""));
-        kernels = switch (backend) {
-            case "scalar" -> {
-                if ((long) m * n * k > 256L * 256 * 256) {
-                    throw new IllegalArgumentException("the scalar backend is only benchmarked up to 256^3, not " + shape);
-                }
-                yield new ScalarBackend();
-            }
-            case "vector" -> new VectorBackend(threads);
-            default -> Backends.create(backend, threads);
-        };
-        Random random = new Random(1);
-        a = randomArray(random, m * k);
-        b = randomArray(random, k * n);
-        c = new float[m * n];
+        @Setup
+        public void setUp() {
+            call = new SgemmCall(GemmShape.parse(shape()), BenchmarkSetup.backend(backend, threads));
+        }
+
+        @TearDown
+        public void tearDown() {
+            call.close();
+        }
     }
 
-    @TearDown
-    public void tearDown() {
-        kernels.close();
+    public static class GivenShape extends FastBackendCall {
+        @Param({"64", "128", "256", "512", "1024"})
+        public String shape;
+
+        @Override
+        String shape() {
+            return shape;
+        }
+    }
+
+    public static class StepProduct extends FastBackendCall {
+        /** Expanded by {@link BenchmarkMain} into the products of each model's step. */
+        @Param({"step:seed", "step:default", "step:benchmark"})
+        public String product;
+
+        @Override
+        String shape() {
+            if (StepProducts.isToken(product)) {
+                throw new IllegalStateException("'" + product + "' was not expanded into the step's products: run "
+                        + "benchmarks.jar with its own main class (java -jar), not org.openjdk.jmh.Main");
+            }
+            return product;
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class ScalarCall {
+        @Param({"64", "128", "256"})
+        public String scalarShape;
+
+        SgemmCall call;
+
+        @Setup
+        public void setUp() {
+            call = new SgemmCall(GemmShape.parse(scalarShape), BenchmarkSetup.backend("scalar", 1));
+        }
+
+        @TearDown
+        public void tearDown() {
+            call.close();
+        }
     }
 
     @Benchmark
-    public float[] sgemm() {
-        kernels.sgemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
-        return c;
+    public float[] sgemm(GivenShape state) {
+        return state.call.run();
     }
 
-    private static float[] randomArray(Random random, int size) {
-        float[] values = new float[size];
-        for (int i = 0; i < size; i++) {
-            values[i] = random.nextFloat() - 0.5f;
-        }
-        return values;
+    @Benchmark
+    public float[] stepSgemm(StepProduct state) {
+        return state.call.run();
+    }
+
+    @Benchmark
+    public float[] scalarSgemm(ScalarCall state) {
+        return state.call.run();
     }
 }

@@ -17,8 +17,6 @@ import java.util.Set;
 final class ModelConfigs {
 
     static final String DEFAULT = "default";
-    static final String SEED = "seed";
-    static final String BENCHMARK = "benchmark";
 
     private ModelConfigs() {
     }
@@ -28,17 +26,14 @@ final class ModelConfigs {
      * so a JSON file's vocab_size is ignored (with a note). Unknown keys are refused.
      */
     static ModelConfig resolve(String spec, PrintWriter err) {
-        return switch (spec) {
-            case DEFAULT -> ModelConfig.standard(1);
-            case SEED -> ModelConfig.seed(1);
-            case BENCHMARK -> ModelConfig.benchmark(1);
-            default -> fromFile(Path.of(spec), err);
-        };
+        ModelConfig builtIn = ModelConfig.builtIn(spec, 1);
+        return builtIn != null ? builtIn : fromFile(Path.of(spec), err);
     }
 
     private static ModelConfig fromFile(Path file, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
-            throw new BadInputException("--model " + file + ": not a built-in config (default, seed, benchmark) and no such file");
+            throw new BadInputException("--model " + file + ": not a built-in config (" + String.join(", ", ModelConfig.BUILT_IN)
+                    + ") and no such file");
         }
         try {
             var node = new ObjectMapper().readTree(file.toFile());

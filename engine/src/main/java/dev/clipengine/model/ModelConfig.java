@@ -62,6 +62,19 @@ public record ModelConfig(int imageSize, int patchSize, int channels, int vocabS
         return new ModelConfig(28, 7, 1, vocabSize, 32, 512, 512, 64, 6, true, true);
     }
 
+    /** The built-in configs by the names {@code --model} knows them by. */
+    public static final java.util.List<String> BUILT_IN = java.util.List.of("default", "seed", "benchmark");
+
+    /** The built-in config of that name (see {@link #BUILT_IN}), or null for another name. */
+    public static ModelConfig builtIn(String name, int vocabSize) {
+        return switch (name) {
+            case "default" -> standard(vocabSize);
+            case "seed" -> seed(vocabSize);
+            case "benchmark" -> benchmark(vocabSize);
+            default -> null;
+        };
+    }
+
     public int patchesPerSide() {
         return imageSize / patchSize;
     }

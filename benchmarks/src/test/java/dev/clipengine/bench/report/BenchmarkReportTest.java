@@ -1,0 +1,99 @@
+package dev.clipengine.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report on a small JMH JSON file whose times were chosen for round figures: 2 * 256^3
+ * operations in 167.77216 us are 200 GFLOPS. Only the seed model labels the products, so that the
+ * test records one tiny training step.
+ */
+class BenchmarkReportTest {
+
+    private static String markdown;
+    private static BenchmarkReport report;
+
+    @BeforeAll
+    static void readFixture() throws IOException, URISyntaxException {
+        Path fixture = Path.of(BenchmarkReportTest.class.getResource("jmh-results.json").toURI());
+        report = new BenchmarkReport(JmhResult.read(fixture), List.of("seed"));
+        markdown = report.markdown();
+    }
+
+    @Test
+    void sgemmGflopsPerBackendWithRatios() {
+        assertContains("## sgemm, 1 thread: GFLOPS");
+        assertContains("| shape | in a step of | scalar | vector | blas | javacpp | vector/blas | blas/javacpp |");
+        // vector's JMH error was 8.39 us of 167.8: 5%; blas and javacpp have none; javacpp's time was in ms
+        assertContains("| 256 |  | 1.50 | 200 +-5% | 100 | 80.0 | 2.00 | 1.25 |");
+    }
+
+    @Test
+    void stepProductsNameTheirModelAndEachThreadCountHasItsTable() {
+        assertContains("## sgemm, 2 threads: GFLOPS");
+        assertContains("| shape | in a step of | vector |\n|---|---|---:|\n| 512 |  | 200 |\n| 256x256Tx2 | seed | 100 |\n");
+    }
+
+    @Test
+    void trainingStepInPairsPerSecondGflopsAndShareOfTheFmaLimit() {
+        // the seed model's step at batch 256 runs products of 1,094,656 operations in all
+        assertContains("seed 1.09 MFLOP at batch 256");
+        assertContains("| model | backend | threads | ms/step | pairs/s | GFLOPS | of FMA limit | allocated/step |");
+        // the parameterless scalar step is the seed model on one thread; 256 pairs in 3.2 ms
+        assertContains("| seed | scalar | 1 | 3.20 | 80000 | 0.342 | 0% | 26.0 B |\n"
+                + "| seed | vector | 2 | 2.56 | 100000 | 0.428 | 0% | 0.500 B |\n");
+        assertContains("Largest allocation per step (JMH -prof gc, gc.alloc.rate.norm): 26.0 B, under the 1024 B");
+    }
+
+    @Test
+    void theFmaLimitIsPerCore() {
+        assertEquals(155, BenchmarkReport.FMA_LIMIT_GFLOPS_PER_CORE);
+    }
+
+    @Test
+    void operatorTimesPerBackend() {
+        assertContains("| operator | scalar (us) | vector (us) | scalar/vector |\n|---|---:|---:|---:|\n"
+                + "| relu (image) | 2000 | 100 | 20.00 |\n");
+    }
+
+    @Test
+    void otherBenchmarksAsJmhGaveThem() {
+        assertContains("| NativeSgemmBenchmark.ffmCritical | shape=64, threads=1 | 5.77 | us/op |");
+    }
+
+    @Test
+    void oneChartPerThreadCount(@TempDir Path dir) throws IOException {
+        List<Path> charts = report.writeCharts(dir);
+        assertEquals(List.of(dir.resolve("sgemm-gflops-1-thread.png"), dir.resolve("sgemm-gflops-2-threads.png")),
+                charts);
+        byte[] pngSignature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        for (Path chart : charts) {
+            assertArrayEquals(pngSignature, Arrays.copyOf(Files.readAllBytes(chart), pngSignature.length));
+        }
+    }
+
+    @Test
+    void figuresKeepAboutThreeSignificantDigits() {
+        assertEquals("12345", BenchmarkReport.figure(12345.4));
+        assertEquals("123", BenchmarkReport.figure(123.4));
+        assertEquals("12.3", BenchmarkReport.figure(12.34));
+        assertEquals("1.23", BenchmarkReport.figure(1.234));
+        assertEquals("0.0123", BenchmarkReport.figure(0.012345));
+        assertEquals("0", BenchmarkReport.figure(0));
+    }
+
+    private static void assertContains(String expected) {
+        assertTrue(markdown.contains(expected), () -> "expected\n" + expected + "\nin\n" + markdown);
+    }
+}
