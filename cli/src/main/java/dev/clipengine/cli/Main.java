@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         description = "Trains and evaluates CLIP models in pure Java.",
         subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, EmbedCommand.class,
                 CompareCommand.class,
-                CommandLine.HelpCommand.class})
+                WalkthroughCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -33,13 +33,25 @@ public final class ClipGraph {
     private float scale;
 
     public ClipGraph(ClipModel model, Backend backend, int maxBatch) {
+        this(model, backend, maxBatch, model.config().patchesPerImage());
+    }
+
+    /**
+     * A graph whose images come as {@code patchesPerImage} rows of {@code patch_dim} values each in
+     * {@link Batch#patches}, however many patches the config's square image would make: the
+     * walkthrough card gives every image as two patches, which no square grid of patches does.
+     */
+    public ClipGraph(ClipModel model, Backend backend, int maxBatch, int patchesPerImage) {
+        if (patchesPerImage < 1) {
+            throw new IllegalArgumentException("an image needs at least 1 patch, got " + patchesPerImage);
+        }
         this.model = model;
         this.backend = backend;
         this.config = model.config();
         this.maxBatch = maxBatch;
         this.gradients = new Gradients(model);
         int maxTokens = Math.multiplyExact(maxBatch, config.maxTokens());
-        int maxPatches = Math.multiplyExact(maxBatch, config.patchesPerImage());
+        int maxPatches = Math.multiplyExact(maxBatch, patchesPerImage);
         this.textTower = new Tower(config.wordDim(), config.textHidden(), config.embedDim(), config.normalize(),
                 maxTokens, maxBatch, model.textEncoderWeight, model.textEncoderBias, model.textProjectionWeight,
                 model.textProjectionBias, gradients);
@@ -51,7 +63,7 @@ public final class ClipGraph {
         this.dTokenVectors = new float[tokenVectors.length];
         this.imagePatchStart = new int[maxBatch + 1];
         for (int k = 0; k <= maxBatch; k++) {
-            imagePatchStart[k] = k * config.patchesPerImage();
+            imagePatchStart[k] = k * patchesPerImage;
         }
     }
 
@@ -112,6 +124,31 @@ public final class ClipGraph {
     /** The logits of the last forward, {@code [n, n]}, rows images, valid until the next call. */
     public float[] logits() {
         return head.logits();
+    }
+
+    /**
+     * The intermediate values of the last {@link #forward} and {@link #backward}, to show a step
+     * number by number: the graph's own buffers, valid until the next call.
+     */
+    public Activations activations() {
+        return new Activations(tokenVectors, textTower.hidden(), textTower.pooled(), textTower.output(),
+                textTower.dOutput, imageTower.hidden(), imageTower.pooled(), imageTower.output(), imageTower.dOutput,
+                head.logits(), head.rowProbabilities(), head.columnProbabilities(), head.rowLogSumExp(),
+                head.columnLogSumExp(), head.dLogits());
+    }
+
+    /**
+     * What a step computes between the inputs and the parameter gradients, row-major, in buffers
+     * planned for the largest batch (only the leading rows of the last batch are meaningful):
+     * {@code [tokens, ...]} or {@code [patches, ...]} for the encoders' outputs, {@code [n, ...]}
+     * per item after pooling, {@code [n, n]} in the head, rows images and columns captions. The
+     * {@code d} arrays are gradients of the loss.
+     */
+    public record Activations(float[] tokenVectors, float[] textHidden, float[] textPooled, float[] textEmbeddings,
+                              float[] dTextEmbeddings, float[] imageHidden, float[] imagePooled,
+                              float[] imageEmbeddings, float[] dImageEmbeddings, float[] logits,
+                              float[] rowSoftmax, float[] columnSoftmax, float[] rowLogSumExp,
+                              float[] columnLogSumExp, float[] dLogits) {
     }
 
     private void checkCapacity(Batch batch) {

@@ -67,4 +67,29 @@ final class ContrastiveHead {
     float[] logits() {
         return logits;
     }
+
+    /** Each row's softmax (image to text), {@code [n, n]}. */
+    float[] rowProbabilities() {
+        return rowProbabilities;
+    }
+
+    /** Each column's softmax (text to image), {@code [n, n]}. */
+    float[] columnProbabilities() {
+        return columnProbabilities;
+    }
+
+    /** {@code log sum_j exp logits[i][j]} of each row i. */
+    float[] rowLogSumExp() {
+        return rowLogSumExp;
+    }
+
+    /** {@code log sum_i exp logits[i][j]} of each column j. */
+    float[] columnLogSumExp() {
+        return columnLogSumExp;
+    }
+
+    /** The gradient of the loss w.r.t. the logits, written by the last backward. */
+    float[] dLogits() {
+        return dLogits;
+    }
 }

@@ -89,6 +89,16 @@ final class Tower {
         return normalize ? normalized : projected;
     }
 
+    /** The encoder's output after ReLU, {@code [rows, hidden]}, of the last forward. */
+    float[] hidden() {
+        return hidden;
+    }
+
+    /** The mean of each item's rows of {@link #hidden()}, {@code [items, hidden]}. */
+    float[] pooled() {
+        return pooled;
+    }
+
     /**
      * Back-propagates {@link #dOutput} into this tower's parameter gradients, and into dInput
      * ({@code [rows, inDim]}) when it is not null.
