@@ -7,9 +7,12 @@ relative to the weights' size. Needs numpy, torch and PIL (Debian: python3-torch
 
     python3 crosscheck.py JAVA JAR adamw|sgd norm|raw
 """
-import json, struct, subprocess, sys, os, math
+import json, subprocess, sys, os
 import numpy as np, torch
 from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clip_torch import Clip, load_safetensors, optimizer, patchify, token_batch, train_step
 
 JAVA, JAR, opt, normalize = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "norm"
 rng = np.random.default_rng(0)
@@ -34,44 +37,24 @@ def run(args): subprocess.run([JAVA, "--add-modules", "jdk.incubator.vector", "-
 # a new model, saved after one step at a negligible rate: the starting point of both runs
 run(["--model", "cfg.json", "--steps", "1", "--batch-size", "4", "--data", "data/pairs.tsv", "--out", "init0.safetensors",
      "--quiet", "--schedule", "constant", "--lr", "1e-30"])
-def load(path):
-    b = open(path, "rb").read(); n = struct.unpack("<Q", b[:8])[0]; h = json.loads(b[8:8 + n]); data = b[8 + n:]
-    meta = h.pop("__metadata__")
-    t = {k: torch.tensor(np.frombuffer(data[v["data_offsets"][0]:v["data_offsets"][1]], dtype="<f4").reshape(v["shape"]).copy())
-         for k, v in h.items()}
-    return t, meta
-init, meta = load("init0.safetensors")
+init, meta = load_safetensors("init0.safetensors")
 vocab = json.loads(meta["vocab"]); vid = {w: i for i, w in enumerate(vocab)}
 steps = 6
 run(["--init", "init0.safetensors", "--steps", str(steps), "--out", "java.safetensors"] + common)
-java, _ = load("java.safetensors")
+java, _ = load_safetensors("java.safetensors")
 
-P = {k: v.clone().double().requires_grad_(True) for k, v in init.items()}
-def tokens(c):
-    import re
-    return [vid.get(w, 0) for w in re.split(r"[^a-z0-9]+", c.lower()) if w][:cfg["max_tokens"]]
-def patches(px):
-    x = torch.tensor(px, dtype=torch.float64) / 255.0
-    return torch.stack([x[r:r+4, c:c+4].reshape(-1) for r in range(0, 8, 4) for c in range(0, 8, 4)])
-def loss_fn(batch):
-    v = torch.stack([(torch.relu(patches(px) @ P["image.encoder.weight"].T + P["image.encoder.bias"]).mean(0)
-                      @ P["image.projection.weight"].T + P["image.projection.bias"]) for _, _, px in batch])
-    t = torch.stack([(torch.relu(P["text.token_embedding.weight"][tokens(c)] @ P["text.encoder.weight"].T + P["text.encoder.bias"]).mean(0)
-                      @ P["text.projection.weight"].T + P["text.projection.bias"]) for _, c, _ in batch])
-    if normalize:
-        v = torch.nn.functional.normalize(v, dim=-1); t = torch.nn.functional.normalize(t, dim=-1)
-    logits = P["logit_scale"].exp() * v @ t.T
-    y = torch.arange(len(batch))
-    return (torch.nn.functional.cross_entropy(logits, y) + torch.nn.functional.cross_entropy(logits.T, y)) / 2
-decay = [p for k, p in P.items() if p.dim() >= 2]; nodecay = [p for k, p in P.items() if p.dim() < 2]
-groups = [{"params": decay, "weight_decay": 0.1}, {"params": nodecay, "weight_decay": 0.0}]
-o = torch.optim.AdamW(groups, lr=0.05, betas=(0.9, 0.98), eps=1e-6) if opt == "adamw" else torch.optim.SGD(groups, lr=0.05, momentum=0.9)
+model = Clip(cfg | {"vocab_size": len(vocab)})
+model.load_state_dict(init)
+model = model.double()
+P = dict(model.named_parameters())
+o = optimizer(model, opt, lr=0.05, weight_decay=0.1, momentum=0.9 if opt == "sgd" else 0.0)
+images = patchify(np.stack([px[None] for _, _, px in rows]), 4, torch.float64)
+ids, lengths = token_batch([c for _, c, _ in rows], vid, cfg["max_tokens"])
 losses = []
 for s in range(steps):
     k = s % 3
-    batch = rows[k * 4:(k + 1) * 4]
-    o.zero_grad(); L = loss_fn(batch); L.backward(); o.step(); losses.append(L.item())
-    with torch.no_grad(): P["logit_scale"].clamp_(0, math.log(100))
+    b = slice(k * 4, (k + 1) * 4)
+    losses.append(train_step(model, o, images[b], ids[b], lengths[b]).item())
 worst = max(((P[k].detach().float() - java[k]).abs().max().item() / max(1.0, P[k].detach().abs().max().item()), k) for k in P)
 print(opt, "normalize" if normalize else "raw", "torch losses", [round(x, 5) for x in losses])
 print("largest relative weight difference after", steps, "steps:", worst)

@@ -1,0 +1,285 @@
+"""clip-engine against PyTorch: the same model, the same training step, the same batches.
+
+For each model (benchmark, seed) it writes random image-caption pairs as a TSV of PNGs, has
+clip-engine make an initial model, trains it with clip-engine on each backend and with PyTorch
+(float32, CPU) from the same weights on the same batches in the same order, checks that the
+per-step losses agree, and prints the training speed of both in pairs per second.
+
+Both sides are timed the same way: the median time of one training step (forward, backward,
+optimizer update, logit_scale clamp), with the data already in memory. clip-engine reports its
+median in the --results file; PyTorch's is taken here, after warm-up steps.
+
+Started by run.sh, which installs PyTorch and OpenBLAS first; see README.md.
+"""
+import argparse
+import ctypes
+import json
+import os
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+MODELS = ("benchmark", "seed")
+BACKENDS = ("vector", "blas")
+# the project's targets: clip-engine's pairs/s at least this many times PyTorch's
+TARGETS = {"benchmark": 2.0, "seed": 5.0}
+# image size of each model; default step counts of each side
+SIZES = {"benchmark": 28, "seed": 4}
+JAVA_STEPS = {"benchmark": 2000, "seed": 20000}
+TORCH_STEPS = {"benchmark": 200, "seed": 3000}
+WORDS = ("red", "green", "blue", "yellow", "black", "white", "big", "small", "round", "square", "dark", "light",
+         "cat", "dog", "bird", "fish", "car", "boat", "tree", "house", "on", "under", "near", "the")
+CAPTION_WORDS = 6
+FIRST_STEP_TOLERANCE = 1e-4
+
+
+def per_model(text, defaults, name):
+    """'1500' (every model) or 'benchmark=1500,seed=20000' -> {model: int}."""
+    values = dict(defaults)
+    if text is None:
+        return values
+    for part in text.split(","):
+        key, _, value = part.rpartition("=")
+        for model in ([key] if key else MODELS):
+            if model not in values:
+                sys.exit(f"{name}: unknown model '{model}'")
+            values[model] = int(value)
+    return values
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--clip-engine", default=shlex.quote(os.path.join(ROOT, "clip-engine")),
+                   help="command that runs clip-engine (default: the repository's launcher)")
+    p.add_argument("--work", default=os.path.join(HERE, "work"), help="folder for data, models and logs")
+    p.add_argument("--models", default=",".join(MODELS))
+    p.add_argument("--backends", default=",".join(BACKENDS))
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--pairs", type=int, default=2048, help="image-caption pairs written per model")
+    p.add_argument("--steps", help="clip-engine steps, N or benchmark=N,seed=M (default: %s)" % JAVA_STEPS)
+    p.add_argument("--torch-steps", help="PyTorch steps, N or benchmark=N,seed=M (default: %s)" % TORCH_STEPS)
+    p.add_argument("--torch-warmup", type=int, default=10, help="PyTorch steps left out of its median")
+    p.add_argument("--compare", type=int, default=10, help="first steps whose losses are compared")
+    p.add_argument("--blas", help="BLAS library (libblas.so.3) to load into PyTorch before it starts")
+    p.add_argument("--no-foreach", dest="foreach", action="store_false",
+                   help="PyTorch's per-tensor AdamW (its default in 1.13) instead of the faster multi-tensor one")
+    a = p.parse_args()
+    a.models = [m for m in a.models.split(",") if m]
+    a.backends = [b for b in a.backends.split(",") if b]
+    for m in a.models:
+        if m not in MODELS:
+            sys.exit(f"--models: {m} is not one of {', '.join(MODELS)}")
+    a.steps = per_model(a.steps, JAVA_STEPS, "--steps")
+    a.torch_steps = per_model(a.torch_steps, TORCH_STEPS, "--torch-steps")
+    for m in a.models:
+        if a.torch_steps[m] <= a.torch_warmup:
+            sys.exit(f"--torch-steps for {m} must exceed --torch-warmup ({a.torch_warmup})")
+    return a
+
+
+args = parse_args()
+if args.blas:
+    # loaded first, so that torch's own libblas.so.3 dependency resolves to it
+    ctypes.CDLL(args.blas, mode=ctypes.RTLD_GLOBAL)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+sys.path.insert(0, HERE)
+from clip_torch import Clip, optimizer, patchify, read_image, read_tsv, token_batch, train_step  # noqa: E402
+
+
+def say(*text):
+    print(*text, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's BLAS
+
+def blas_report():
+    """Which BLAS library this process has mapped, and what an sgemm achieves on it."""
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            name = os.path.basename(path)
+            if name.startswith(("libblas", "libopenblas", "libmkl", "libcblas")):
+                libs.add(os.path.realpath(path))
+    info = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    say(f"PyTorch {torch.__version__} (built with BLAS_INFO={info.group(1) if info else '?'}); BLAS libraries "
+        "loaded: " + (", ".join(sorted(libs)) or "none found"))
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    a @ b
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - t)
+    gflops = 2 * 1024 ** 3 / min(times) / 1e9
+    say(f"PyTorch sgemm 1024^3 on {torch.get_num_threads()} threads: {gflops:.0f} GFLOPS"
+        + ("  (a reference BLAS: expect tens of GFLOPS or more from OpenBLAS)" if gflops < 20 else ""))
+    return gflops
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+def write_data(folder, image_size, pairs, seed):
+    """pairs random grey PNGs of image_size^2 with captions of CAPTION_WORDS words; returns the TSV."""
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    tsv = os.path.join(folder, "pairs.tsv")
+    with open(tsv, "w") as f:
+        f.write("filepath\ttitle\n")
+        for i in range(pairs):
+            px = rng.integers(0, 256, size=(image_size, image_size), dtype=np.uint8)
+            Image.fromarray(px, mode="L").save(os.path.join(folder, f"{i:05d}.png"))
+            f.write(f"{i:05d}.png\t{' '.join(rng.choice(WORDS, size=CAPTION_WORDS))}\n")
+    return tsv
+
+
+# ---------------------------------------------------------------------------------------------
+# clip-engine
+
+def clip_engine(*options, log):
+    command = shlex.split(args.clip_engine) + ["train", *map(str, options)]
+    with open(log, "w") as out:
+        out.write("$ " + shlex.join(command) + "\n")
+        out.flush()
+        status = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT).returncode
+    if status != 0:
+        with open(log) as f:
+            sys.stderr.write(f.read())
+        sys.exit(f"clip-engine failed with status {status} (its output above, and in {log})")
+
+
+def read_metrics(path):
+    with open(path) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    return [m["loss"] for m in sorted(lines, key=lambda m: m["step"])]
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch
+
+def torch_run(init, tsv, steps, warmup):
+    """Trains the checkpoint init with PyTorch on tsv's batches in file order; (losses, median step seconds)."""
+    model = Clip.from_checkpoint(init)
+    config = model.config
+    files, captions = read_tsv(tsv)
+    pixels = np.stack([read_image(f, config) for f in files])
+    word_ids = {w: i for i, w in enumerate(model.vocab)}
+    ids, lengths = token_batch(captions, word_ids, config["max_tokens"])
+    equal = bool((lengths == lengths[0]).all())
+    patches = patchify(pixels, config["patch_size"])
+    b = args.batch_size
+    batches = [(patches[k * b:(k + 1) * b].contiguous(), ids[k * b:(k + 1) * b].contiguous(),
+                None if equal else lengths[k * b:(k + 1) * b].contiguous()) for k in range(len(files) // b)]
+    opt = optimizer(model, "adamw", lr=0.002, weight_decay=0.0, betas=(0.9, 0.98), eps=1e-6,
+                    foreach=args.foreach)
+    losses, seconds = [], []
+    for s in range(steps):
+        p, i, n = batches[s % len(batches)]
+        start = time.perf_counter()
+        loss = train_step(model, opt, p, i, n)
+        seconds.append(time.perf_counter() - start)
+        losses.append(loss.item())
+    return losses, statistics.median(seconds[warmup:])
+
+
+def relative(a, b):
+    return abs(a - b) / max(abs(b), 1e-30)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    torch.set_num_threads(args.threads)
+    b, t = args.batch_size, args.threads
+    say(f"clip-engine against PyTorch: batch {b}, {t} threads, AdamW lr 0.002 betas (0.9, 0.98) eps 1e-6, "
+        f"constant rate, batches in file order")
+    gflops = blas_report()
+    os.makedirs(args.work, exist_ok=True)
+    rows, failures = [], []
+    for model in args.models:
+        folder = os.path.join(args.work, model)
+        tsv = write_data(os.path.join(folder, "data"), SIZES[model], args.pairs, seed=1 if model == "seed" else 0)
+        init = os.path.join(folder, "init.safetensors")
+        # a new model saved after one step at a negligible rate: both sides start from its weights
+        clip_engine("--model", model, "--data", tsv, "--steps", 1, "--batch-size", b, "--threads", t,
+                    "--lr", "1e-30", "--schedule", "constant", "--no-shuffle", "--out", init, "--quiet",
+                    log=os.path.join(folder, "init.log"))
+        say(f"\n{model}: {args.pairs} pairs of {SIZES[model]}x{SIZES[model]} grey images and {CAPTION_WORDS}-word "
+            f"captions; initial model {os.path.relpath(init, HERE)}")
+        say(f"  PyTorch: {args.torch_steps[model]} steps, median of the last "
+            f"{args.torch_steps[model] - args.torch_warmup}, "
+            + ("multi-tensor" if args.foreach else "per-tensor") + " AdamW")
+        torch_losses, torch_seconds = torch_run(init, tsv, args.torch_steps[model], args.torch_warmup)
+        say(f"  PyTorch: {b / torch_seconds:.0f} pairs/s ({torch_seconds * 1e3:.3f} ms a step); "
+            f"losses {', '.join(f'{x:.5f}' for x in torch_losses[:4])}, ...")
+        for backend in args.backends:
+            run = os.path.join(folder, backend)
+            os.makedirs(run, exist_ok=True)
+            metrics, results = os.path.join(run, "metrics.jsonl"), os.path.join(run, "results.json")
+            for stale in (metrics, results):
+                if os.path.exists(stale):
+                    os.remove(stale)
+            say(f"  clip-engine {backend}: {args.steps[model]} steps")
+            clip_engine("--init", init, "--data", tsv, "--backend", backend, "--threads", t, "--batch-size", b,
+                        "--no-shuffle", "--schedule", "constant", "--steps", args.steps[model],
+                        "--metrics", metrics, "--log-every", 1, "--results", results,
+                        "--out", os.path.join(run, "model.safetensors"), "--quiet",
+                        log=os.path.join(run, "train.log"))
+            with open(results) as f:
+                result = json.load(f)
+            java_losses = read_metrics(metrics)
+            n = min(args.compare, len(java_losses), len(torch_losses))
+            diffs = [relative(java_losses[k], torch_losses[k]) for k in range(n)]
+            first, worst = diffs[0], max(diffs)
+            java_seconds = result["step_seconds_median"]
+            java_pps = b / java_seconds
+            whole = result["steps"] * b / result["seconds"]
+            say(f"  clip-engine {backend}: {java_pps:.0f} pairs/s ({java_seconds * 1e3:.3f} ms a step; the whole run, "
+                f"warm-up included: {whole:.0f} pairs/s); losses "
+                f"{', '.join(f'{x:.5f}' for x in java_losses[:4])}, ...")
+            say(f"  losses of the first {n} steps: largest relative difference {worst:.2e} "
+                f"(step 1: {first:.2e})")
+            if not first <= FIRST_STEP_TOLERANCE:
+                failures.append(f"{model} on {backend}: step 1's loss {java_losses[0]:.7f} (clip-engine) against "
+                                f"{torch_losses[0]:.7f} (PyTorch), relative difference {first:.2e} > "
+                                f"{FIRST_STEP_TOLERANCE:g}: not the same computation")
+            rows.append((model, backend, java_pps, b / torch_seconds, worst))
+
+    say("\nPairs per second of a training step (forward, backward, AdamW update), batch "
+        f"{b}, {t} threads, float32, CPU. Both columns are {b} / the median compute time of a step with the data "
+        "already in memory: clip-engine's from its --results file (step_seconds_median), PyTorch's measured "
+        f"here after {args.torch_warmup} warm-up steps.")
+    head = ("model", "backend", "clip-engine pairs/s", "PyTorch pairs/s", "ratio", "target", "loss rel. diff")
+    table = [head] + [(m, be, f"{j:.0f}", f"{p:.0f}", f"{j / p:.2f}x",
+                       f">= {TARGETS[m]:g}x " + ("met" if j / p >= TARGETS[m] else "NOT met"), f"{w:.1e}")
+                      for m, be, j, p, w in rows]
+    widths = [max(len(r[c]) for r in table) for c in range(len(head))]
+    for k, r in enumerate(table):
+        say("  ".join(cell.ljust(w) if c < 2 else cell.rjust(w) for c, (cell, w) in enumerate(zip(r, widths))))
+        if k == 0:
+            say("  ".join("-" * w for w in widths))
+    say(f"(loss rel. diff: the largest relative difference between the two sides' losses over the first "
+        f"{args.compare} steps, same initial weights and batches)")
+    if gflops < 20:
+        say("warning: PyTorch ran on a slow BLAS, so its figures understate it")
+    if failures:
+        for f in failures:
+            say("FAILED: " + f)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
