@@ -268,12 +268,14 @@ public class VectorBackend extends CheckedBackend {
         }
         sums.intoArray(lanes, 0);
         float sum = VectorMath.sumLanes(lanes);
+        // one division, then products: a vector division costs several multiplications' time
+        float inverse = 1f / sum;
         for (c = 0; c < body; c += LANES) {
-            FloatVector.fromArray(SPECIES, out, row + c).div(sum).intoArray(out, row + c);
+            FloatVector.fromArray(SPECIES, out, row + c).mul(inverse).intoArray(out, row + c);
         }
-        // a division per remaining column, the same as the lanes do
+        // a product per remaining column, the same as the lanes do
         for (; c < cols; c++) {
-            out[row + c] /= sum;
+            out[row + c] *= inverse;
         }
         return (float) (max + StrictMath.log(sum));
     }
@@ -300,11 +302,13 @@ public class VectorBackend extends CheckedBackend {
         for (int r = 0; r < rows; r++) {
             columnExpRow(r * cols, cols, x, out, max, sum, tail);
         }
-        for (int r = 0; r < rows; r++) {
-            columnDivideRow(r * cols, cols, out, sum, tail);
-        }
         for (int c = 0; c < cols; c++) {
             logSumExp[c] = (float) (max[c] + StrictMath.log(sum[c]));
+            // from here on, the sums' reciprocals, so that the rows are scaled by products
+            sum[c] = 1f / sum[c];
+        }
+        for (int r = 0; r < rows; r++) {
+            columnScaleRow(r * cols, cols, out, sum, tail);
         }
     }
 
@@ -344,15 +348,15 @@ public class VectorBackend extends CheckedBackend {
         }
     }
 
-    /** out's row /= sum, lane by lane. */
-    private static void columnDivideRow(int row, int cols, float[] out, float[] sum, float[] tail) {
+    /** out's row *= inverse, lane by lane. */
+    private static void columnScaleRow(int row, int cols, float[] out, float[] inverse, float[] tail) {
         for (int c = 0; c < cols; c += LANES) {
-            FloatVector divisor = FloatVector.fromArray(SPECIES, sum, c);
+            FloatVector factor = FloatVector.fromArray(SPECIES, inverse, c);
             if (c + LANES <= cols) {
-                FloatVector.fromArray(SPECIES, out, row + c).div(divisor).intoArray(out, row + c);
+                FloatVector.fromArray(SPECIES, out, row + c).mul(factor).intoArray(out, row + c);
             } else {
                 System.arraycopy(out, row + c, tail, 0, cols - c);
-                FloatVector.fromArray(SPECIES, tail, 0).div(divisor).intoArray(tail, 0);
+                FloatVector.fromArray(SPECIES, tail, 0).mul(factor).intoArray(tail, 0);
                 System.arraycopy(tail, 0, out, row + c, cols - c);
             }
         }

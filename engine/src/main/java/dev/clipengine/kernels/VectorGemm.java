@@ -48,6 +48,10 @@ final class VectorGemm implements WorkerPool.Task {
     private final float[][] packed;
     /** Per worker: the micro-kernel's MR x NR tile of sums. */
     private final float[][] sumTiles;
+    /** The narrow paths' scratch: a transposed C, and contiguous rows of op(A) and columns of op(B). */
+    private float[] transposedC = new float[0];
+    private float[] dotRows = new float[0];
+    private float[] dotColumns = new float[0];
 
     // The call in progress, read by run(part, worker); fields so the task itself is reused.
     private boolean transA;
@@ -82,6 +86,14 @@ final class VectorGemm implements WorkerPool.Task {
             scaleC(m, n, beta, c, cOffset, ldc);
             return;
         }
+        if (beta == 0f && n < LANES && m > n) {
+            multiplyTransposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+            return;
+        }
+        if (beta == 0f && m < LANES && n < LANES && k >= 2 * LANES) {
+            multiplyByDots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+            return;
+        }
         this.transA = transA;
         this.transB = transB;
         this.m = m;
@@ -107,6 +119,67 @@ final class VectorGemm implements WorkerPool.Task {
             this.b = null;
             this.c = null;
         }
+    }
+
+    /**
+     * A C narrower than a vector wastes most of every register tile's columns, so the product is
+     * taken the other way round, C^T = op(B)^T op(A)^T, wide, into scratch, and copied back
+     * transposed. Its sums keep one fixed order, the transposed product's.
+     */
+    private void multiplyTransposed(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                    int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset,
+                                    int ldc) {
+        float[] t = transposedC = grown(transposedC, m * n);
+        // op(B)^T is B read the other way, and so is op(A)^T: only the flags change
+        sgemm(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOffset + i * ldc + j] = t[j * m + i];
+            }
+        }
+    }
+
+    /**
+     * A C smaller than a vector each way over a long depth (a weight gradient of a tiny layer):
+     * every element is one dot product, op(A)'s rows and op(B)'s columns first copied to contiguous
+     * rows so that the dot products run along vectors. Each sums its lanes, then the lanes from
+     * the first, then the depths past the last whole vector, in that order, and scales by alpha.
+     */
+    private void multiplyByDots(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset,
+                                int ldc) {
+        float[] rows = dotRows = grown(dotRows, m * k);
+        float[] columns = dotColumns = grown(dotColumns, n * k);
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                rows[i * k + p] = transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p];
+            }
+            for (int j = 0; j < n; j++) {
+                columns[j * k + p] = transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+            }
+        }
+        int body = SPECIES.loopBound(k);
+        float[] lanes = sumTiles[0];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                FloatVector sums = FloatVector.zero(SPECIES);
+                for (int p = 0; p < body; p += LANES) {
+                    sums = FloatVector.fromArray(SPECIES, rows, i * k + p)
+                            .fma(FloatVector.fromArray(SPECIES, columns, j * k + p), sums);
+                }
+                sums.intoArray(lanes, 0);
+                float dot = VectorMath.sumLanes(lanes);
+                for (int p = body; p < k; p++) {
+                    dot = Math.fma(rows[i * k + p], columns[j * k + p], dot);
+                }
+                c[cOffset + i * ldc + j] = alpha * dot;
+            }
+        }
+    }
+
+    private static float[] grown(float[] buffer, int size) {
+        // grows to the largest call seen, then is reused
+        return buffer.length >= size ? buffer : new float[size];
     }
 
     /**

@@ -46,20 +46,25 @@ final class ContrastiveHead {
      * the loss w.r.t. the log of the scale.
      */
     double backward(Backend backend, int n, int dim, float[] v, float[] t, float scale, float[] dV, float[] dT) {
-        // the card's [Similarity - Target] in both directions, each averaged over its n rows, then halved
+        // the card's [Similarity - Target] in both directions, each averaged over its n rows, then halved;
+        // the off-diagonal cells first in one plain loop the JIT vectorizes, then the diagonal's target
         float weight = 1f / (2f * n);
-        double dLogScale = 0;
+        int cells = n * n;
+        for (int ij = 0; ij < cells; ij++) {
+            dLogits[ij] = (rowProbabilities[ij] + columnProbabilities[ij]) * weight;
+        }
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                int ij = i * n + j;
-                float target = i == j ? 2f : 0f;
-                dLogits[ij] = (rowProbabilities[ij] + columnProbabilities[ij] - target) * weight;
-                // logits = exp(logit_scale) * similarity, so d logits / d logit_scale = logits
-                dLogScale += (double) dLogits[ij] * logits[ij];
-            }
+            int ii = i * n + i;
+            dLogits[ii] = (rowProbabilities[ii] + columnProbabilities[ii] - 2f) * weight;
         }
         backend.sgemm(false, false, n, dim, n, scale, dLogits, 0, n, t, 0, dim, 0f, dV, 0, dim);
         backend.sgemm(true, false, n, dim, n, scale, dLogits, 0, n, v, 0, dim, 0f, dT, 0, dim);
+        // d loss / d logit_scale = sum_ij dLogits_ij logits_ij, as logits = exp(logit_scale) v_i . t_j;
+        // the same sum is sum_i v_i . dV_i (dV_i = scale sum_j dLogits_ij t_j): n dim terms, not n^2
+        double dLogScale = 0;
+        for (int i = 0; i < n * dim; i++) {
+            dLogScale += (double) v[i] * dV[i];
+        }
         return dLogScale;
     }
 
