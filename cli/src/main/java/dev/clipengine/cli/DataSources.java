@@ -68,7 +68,7 @@ final class DataSources {
             PairDataset shapes = ShapesDataset.generate(config.imageSize(), config.channels(), seed,
                     BUILT_IN_TRAIN_PAIRS, BUILT_IN_HELD_OUT_PAIRS);
             // the training pairs are in random order, so their tail is a fair sample
-            int validation = (int) Math.floor(shapes.train().size() * valSplit);
+            int validation = TsvDataset.heldOutCount(shapes.train().size(), valSplit);
             int trainCount = shapes.train().size() - validation;
             return new TrainingData(new PairDataset(shapes.name(), shapes.train().subList(0, trainCount),
                     shapes.heldOut(), shapes.classNames(), shapes.classPrompts()),

@@ -57,8 +57,8 @@ public final class EvalCommand implements Callable<Integer> {
     Path results;
 
     @Option(names = "--confusion", paramLabel = "FILE",
-            description = "Draw the confusion matrix as a PNG heatmap here. Default: confusion.png beside the "
-                    + "checkpoint.")
+            description = "Draw the confusion matrix as a PNG heatmap here. Default: beside the checkpoint, "
+                    + "<checkpoint name>.confusion.png.")
     Path confusion;
 
     @Option(names = "--no-pictures", description = "Draw no confusion matrix.")
@@ -72,6 +72,10 @@ public final class EvalCommand implements Callable<Integer> {
             OutputFiles.requireWritable(results, "--results");
         }
         if (confusion != null) {
+            if (noPictures) {
+                throw new BadInputException("--confusion FILE says where the picture goes; --no-pictures draws none: "
+                        + "give one");
+            }
             OutputFiles.requireWritable(confusion, "--confusion");
         }
         ClipModel model = ModelFile.load(checkpoint);
@@ -89,6 +93,8 @@ public final class EvalCommand implements Callable<Integer> {
             print(out, report, dataset, what);
             if (!noPictures && report.classes() > 0) {
                 drawConfusion(report, dataset.classNames(), what, out);
+            } else if (confusion != null) {
+                spec.commandLine().getErr().println("note: " + what + " has no classes, so no confusion matrix");
             }
             if (results != null) {
                 OutputFiles.writeJson(results, json(report, dataset.classNames()));
@@ -154,8 +160,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Each true class's row as fractions of its images, so that every row reads on the same scale. */
     private void drawConfusion(Evaluation.Report r, List<String> names, String what, PrintWriter out) {
-        Path file = confusion != null ? confusion
-                : checkpoint.toAbsolutePath().resolveSibling("confusion.png");
+        // named after the checkpoint, so that scoring several checkpoints of a folder keeps each picture
+        String stem = checkpoint.getFileName().toString().replaceFirst("\\.safetensors$", "");
+        Path file = confusion != null ? confusion : checkpoint.toAbsolutePath().resolveSibling(stem + ".confusion.png");
         int n = r.classes();
         float[] fractions = new float[n * n];
         for (int c = 0; c < n; c++) {

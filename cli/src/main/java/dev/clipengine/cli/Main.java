@@ -83,7 +83,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train or eval");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, classify, embed, compare or walkthrough");
     }
 
     /** The version from the jar's manifest. */

@@ -7,9 +7,11 @@ import dev.clipengine.training.TrainingListener.StepReport;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,11 +45,58 @@ final class MetricsLog implements AutoCloseable {
     private final List<Validation> validations = new ArrayList<>();
 
     /**
-     * @param file   where the lines go, or null for none
-     * @param append continue the file (a resumed run) instead of starting it anew
-     * @param every  write every this many steps (and every step that was validated)
+     * A new run's log. A file already there, another run's, is moved aside to {@code FILE.1} (or the
+     * next free number) with a note, never overwritten.
      */
-    MetricsLog(Path file, boolean append, long every) {
+    static MetricsLog starting(Path file, long every, PrintWriter err) {
+        try {
+            if (Files.exists(file) && Files.size(file) > 0) {
+                Path aside = file;
+                for (int n = 1; Files.exists(aside); n++) {
+                    aside = file.resolveSibling(file.getFileName() + "." + n);
+                }
+                Files.move(file, aside);
+                err.println("note: " + file + " held another run's metrics; moved to " + aside);
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot set aside the metrics file " + file + " (" + e.getMessage() + ")");
+        }
+        return new MetricsLog(file, every);
+    }
+
+    /**
+     * A resumed run's log: the file keeps the lines up to the checkpoint's step and continues them;
+     * lines of steps past it (a run killed after its last checkpoint) are dropped, as those steps
+     * are taken again.
+     */
+    static MetricsLog continuing(Path file, long checkpointStep, long every, PrintWriter err) {
+        if (Files.exists(file)) {
+            try {
+                List<String> kept = new ArrayList<>();
+                ObjectMapper json = new ObjectMapper();
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    var step = line.isBlank() ? null : json.readTree(line).get("step");
+                    if (step != null && step.asLong() <= checkpointStep) {
+                        kept.add(line);
+                    }
+                }
+                Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+                Files.write(temporary, kept, StandardCharsets.UTF_8);
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                err.println("note: the metrics file " + file + " could not be read (" + e.getMessage()
+                        + "); starting it anew");
+                return starting(file, every, err);
+            }
+        }
+        return new MetricsLog(file, every);
+    }
+
+    /**
+     * @param file  where the lines go (appended), or null for none
+     * @param every write every this many steps (and every step that was validated)
+     */
+    private MetricsLog(Path file, long every) {
         this.file = file;
         this.every = every;
         if (file == null) {
@@ -56,7 +105,7 @@ final class MetricsLog implements AutoCloseable {
         }
         try {
             writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new BadInputException("cannot write the metrics file " + file + " (" + e.getMessage() + ")");
         }
@@ -90,7 +139,9 @@ final class MetricsLog implements AutoCloseable {
         line.put("epoch", r.epoch());
         line.put("loss", finiteOrNull(r.loss()));
         line.put("lr", r.learningRate());
-        line.put("logit_scale", r.logitScale());
+        // the contract's logit_scale is the logarithm; the scale the logits are multiplied by beside it
+        line.put("logit_scale", Math.log(r.logitScale()));
+        line.put("scale", r.logitScale());
         line.put("pairs_per_second", r.batchSize() / Math.max(1e-12, r.stepSeconds()));
         line.put("step_seconds", r.stepSeconds());
         if (validation != null) {

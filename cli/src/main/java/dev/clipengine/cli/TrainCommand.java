@@ -81,8 +81,9 @@ public final class TrainCommand implements Callable<Integer> {
     Long logEvery;
 
     @Option(names = "--metrics", paramLabel = "FILE",
-            description = "Append one JSON object per logged step (step, epoch, loss, lr, logit scale, pairs/s, "
-                    + "validation scores when taken). Default: metrics.jsonl beside --out.")
+            description = "One JSON object per logged step (step, epoch, loss, lr, logit_scale, scale, pairs/s, "
+                    + "validation scores when taken). Default: metrics.jsonl beside --out. Another run's file there "
+                    + "is moved aside; a resumed run continues its own.")
     Path metrics;
 
     @Option(names = "--report", paramLabel = "DIR",
@@ -126,6 +127,9 @@ public final class TrainCommand implements Callable<Integer> {
         Path modelFolder = modelOut.toAbsolutePath().getParent();
         Path metricsFile = OutputFiles.requireWritable(metrics != null ? metrics : modelFolder.resolve("metrics.jsonl"),
                 "--metrics");
+        if (noPictures && report != null) {
+            throw new BadInputException("--report DIR says where the pictures go; --no-pictures draws none: give one");
+        }
         Path pictures = noPictures ? null : report != null ? report : modelFolder;
         if (pictures != null) {
             OutputFiles.requireWritable(pictures.resolve(TrainingPictures.LOSS), "--report");
@@ -180,7 +184,9 @@ public final class TrainCommand implements Callable<Integer> {
             StopRequest stop = InterruptSignals.install();
             Path[] lastCheckpoint = {resumed != null ? resumed.file() : null};
             double[] losses;
-            MetricsLog metricsLog = new MetricsLog(metricsFile, resumed != null, logEvery == null ? 1 : logEvery);
+            MetricsLog metricsLog = resumed != null
+                    ? MetricsLog.continuing(metricsFile, trainer.stepsTaken(), logEvery == null ? 1 : logEvery, err)
+                    : MetricsLog.starting(metricsFile, logEvery == null ? 1 : logEvery, err);
             try (metricsLog; Progress progress = Progress.of(out, quiet, logEvery, trainer.stepsTaken(),
                     trainer.totalSteps())) {
                 losses = trainer.run(report -> {
@@ -229,21 +235,22 @@ public final class TrainCommand implements Callable<Integer> {
             }
             out.println("model saved to " + modelOut);
             out.println("metrics written to " + metricsFile);
-            if (pictures != null) {
-                TrainingPictures.write(pictures, metricsLog, graph, TrainingPictures.sample(dataset, trainingData, options.batchSize()),
-                        out, err);
-            }
+            // the results before the pictures: a picture that cannot be drawn must not cost them
             if (results != null) {
                 Map<String, Object> json = resultsJson(finalLoss, meanLoss, losses.length, seconds, scores);
                 double median = metricsLog.medianStepSeconds();
-                json.put("step_seconds_median", median);
-                json.put("pairs_per_second", options.batchSize() / median);
+                json.put("step_seconds_median", Double.isFinite(median) ? median : null);
+                json.put("pairs_per_second", Double.isFinite(median) ? options.batchSize() / median : null);
                 List<MetricsLog.Validation> validations = metricsLog.validations();
                 if (!validations.isEmpty()) {
                     json.put("validation", MetricsLog.scores(validations.getLast().report()));
                 }
                 OutputFiles.writeJson(results, json);
                 out.println("results written to " + results);
+            }
+            if (pictures != null) {
+                TrainingPictures.write(pictures, metricsLog, graph,
+                        TrainingPictures.sample(dataset, trainingData, options.batchSize()), out, err);
             }
         }
         return Main.OK;
@@ -301,7 +308,7 @@ public final class TrainCommand implements Callable<Integer> {
         for (Map.Entry<String, Object> option : runOptions.entrySet()) {
             com.fasterxml.jackson.databind.JsonNode value = saved.get(option.getKey());
             String expected = String.valueOf(option.getValue());
-            if (value == null || !value.asText().equals(expected)) {
+            if (value == null || !(value.asText().equals(expected) || sameFloat(value, option.getValue()))) {
                 throw new BadInputException(source + " was written by a run with " + option.getKey() + " = "
                         + (value == null ? "(none)" : value.asText()) + "; this one has " + expected
                         + " (resume with the same options)");
@@ -310,6 +317,15 @@ public final class TrainCommand implements Callable<Integer> {
         long step = training.get("step").asLong();
         trainer.resume(step, Long.parseLong(training.get("data_order_rng").asText()));
         trainer.optimizer().restore(training.path("optimizer_steps").asLong(step), checkpoint.optimizer(), source);
+    }
+
+    /**
+     * Numbers that round to the same float agree: betas were once saved from their float values
+     * (0.8999999761581421 for 0.9), and a checkpoint of then must still resume.
+     */
+    private static boolean sameFloat(com.fasterxml.jackson.databind.JsonNode saved, Object current) {
+        return saved.isNumber() && current instanceof Number number
+                && (float) saved.asDouble() == number.floatValue();
     }
 
     private static String count(long n, String noun) {

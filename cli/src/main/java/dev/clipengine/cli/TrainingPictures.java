@@ -70,14 +70,19 @@ final class TrainingPictures {
                       PrintWriter err) {
         try {
             List<Path> written = new ArrayList<>();
-            written.add(save(lossCurve(metrics), folder.resolve(LOSS)));
+            // a resumed run that had no step left to take has no curve to draw
+            if (metrics.steps().length > 0) {
+                written.add(save(lossCurve(metrics), folder.resolve(LOSS)));
+            }
             if (!metrics.validations().isEmpty()) {
                 written.add(save(validationCurves(metrics.validations()), folder.resolve(ACCURACY)));
             }
             if (sample.size() >= 2) {
                 written.add(save(similarity(graph, sample), folder.resolve(SIMILARITY)));
             }
-            out.println("pictures: " + String.join(", ", written.stream().map(Path::toString).toList()));
+            if (!written.isEmpty()) {
+                out.println("pictures: " + String.join(", ", written.stream().map(Path::toString).toList()));
+            }
         } catch (PlotsUnavailableException e) {
             err.println("note: no pictures drawn: " + e.getMessage());
         } catch (IOException e) {

@@ -41,7 +41,7 @@ class EvalCommandTest {
         assertTrue(top5 >= evaluated.get("zero_shot_top1").asDouble() && top5 <= 1, "top-5 " + top5);
 
         // the confusion matrix, beside the checkpoint: 60 classes make a picture larger than a thumbnail
-        java.awt.image.BufferedImage confusion = javax.imageio.ImageIO.read(dir.resolve("confusion.png").toFile());
+        java.awt.image.BufferedImage confusion = javax.imageio.ImageIO.read(dir.resolve("m.confusion.png").toFile());
         assertTrue(confusion != null && confusion.getWidth() >= 600 && confusion.getHeight() >= 600,
                 "confusion.png " + (confusion == null ? "unreadable" : confusion.getWidth() + "x" + confusion.getHeight()));
     }

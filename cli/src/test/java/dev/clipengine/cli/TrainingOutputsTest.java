@@ -38,7 +38,8 @@ class TrainingOutputsTest {
         assertEquals(List.of(5L, 10L, 15L, 20L, 24L), logged);
         for (String line : lines) {
             JsonNode step = parse(line);
-            for (String key : List.of("epoch", "loss", "lr", "logit_scale", "pairs_per_second", "step_seconds")) {
+            for (String key : List.of("epoch", "loss", "lr", "logit_scale", "scale", "pairs_per_second",
+                    "step_seconds")) {
                 assertTrue(step.get(key).isNumber(), key + " in " + line);
             }
             boolean validated = step.get("step").asLong() % 10 == 0 || step.get("step").asLong() == 24;
@@ -47,6 +48,7 @@ class TrainingOutputsTest {
                 double top1 = step.get("validation").get("zero_shot_top1").asDouble();
                 assertTrue(top1 >= 0 && top1 <= 1, line);
             }
+            assertEquals(Math.exp(step.get("logit_scale").asDouble()), step.get("scale").asDouble(), 1e-9, line);
         }
 
         for (String picture : List.of("loss.png", "accuracy.png", "similarity.png")) {
@@ -84,6 +86,47 @@ class TrainingOutputsTest {
                 "--quiet");
         assertEquals(0, none.status(), none.err());
         assertFalse(Files.exists(dir.resolve("again/loss.png")));
+    }
+
+    @Test
+    void anotherRunsMetricsAreMovedAsideNotOverwritten(@TempDir Path dir) throws Exception {
+        String[] args = {"train", "--model", "seed", "--steps", "3", "--batch-size", "8", "--out",
+                dir.resolve("model.safetensors").toString(), "--no-pictures", "--quiet"};
+        assertEquals(0, TrainCommandTest.run(args).status());
+        TrainCommandTest.Result again = TrainCommandTest.run(args);
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.err().contains("moved to"), again.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("metrics.jsonl.1")).size());
+        assertEquals(3, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void aResumedRunContinuesItsMetricsWithoutRepeatingSteps(@TempDir Path dir) throws Exception {
+        String[] run = {"train", "--steps", "6", "--batch-size", "8", "--save-every", "2", "--keep", "0", "--out",
+                dir.resolve("model.safetensors").toString(), "--quiet"};
+        String[] args = java.util.Arrays.copyOf(run, run.length + 2);
+        args[run.length] = "--model";
+        args[run.length + 1] = "seed";
+        assertEquals(0, TrainCommandTest.run(args).status());
+        // as if killed after step 6 with only the checkpoint of step 4 on disk
+        Files.delete(dir.resolve("ckpt-00000006.safetensors"));
+        String[] resume = java.util.Arrays.copyOf(run, run.length + 2);
+        resume[run.length] = "--resume";
+        resume[run.length + 1] = dir.toString();
+        TrainCommandTest.Result r = TrainCommandTest.run(resume);
+        assertEquals(0, r.status(), r.err());
+        List<Long> steps = Files.readAllLines(dir.resolve("metrics.jsonl")).stream()
+                .map(line -> parse(line).get("step").asLong()).toList();
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps);
+
+        // a run resumed from its final checkpoint has no step left: it still ends cleanly
+        Path results = dir.resolve("results.json");
+        String[] finished = java.util.Arrays.copyOf(resume, resume.length + 2);
+        finished[resume.length] = "--results";
+        finished[resume.length + 1] = results.toString();
+        TrainCommandTest.Result done = TrainCommandTest.run(finished);
+        assertEquals(0, done.status(), done.err());
+        assertTrue(JSON.readTree(results.toFile()).get("pairs_per_second").isNull());
     }
 
     private static JsonNode parse(String line) {

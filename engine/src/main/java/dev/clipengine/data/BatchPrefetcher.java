@@ -63,6 +63,9 @@ public final class BatchPrefetcher implements AutoCloseable {
         if (failure instanceof Error e) {
             throw e;
         }
+        if (failure != null) {
+            throw new IllegalStateException("filling a batch failed", failure);
+        }
     }
 
     private void work() {

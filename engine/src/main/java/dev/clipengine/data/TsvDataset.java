@@ -74,7 +74,7 @@ public final class TsvDataset {
         return examples;
     }
 
-    static int heldOutCount(int rows, double valSplit) {
+    public static int heldOutCount(int rows, double valSplit) {
         if (valSplit <= 0 || rows < 2) {
             return 0;
         }
