@@ -1,5 +1,7 @@
 package dev.clipengine.bench.report;
 
+import dev.clipengine.bench.BenchmarkModels;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,8 +59,24 @@ class BenchmarkReportTest {
     }
 
     @Test
-    void theFmaLimitIsPerCore() {
-        assertEquals(155, BenchmarkReport.FMA_LIMIT_GFLOPS_PER_CORE);
+    void withoutAMeasuredLimitTheFmaLimitIsTheNotedFigurePerCore() {
+        BenchmarkReport report = new BenchmarkReport(java.util.List.of(), BenchmarkModels.NAMES);
+        assertEquals(155, report.fmaLimit(1));
+        assertEquals(310, report.fmaLimit(2));
+    }
+
+    @Test
+    void aMeasuredFmaLimitIsUsedWhenTheResultsHoldOne() {
+        long flops = dev.clipengine.bench.FmaLimitBenchmark.flopsPerCall();
+        // calls taking flops / 200e9 s on one thread: 200 GFLOPS; on two threads each 1.25x as long
+        double oneThreadMicros = flops / 200e9 * 1e6;
+        var oneThread = new JmhResult("dev.clipengine.bench.FmaLimitBenchmark.oneThread", java.util.Map.of(),
+                new JmhResult.Metric(oneThreadMicros, 0, "us/op"), java.util.Map.of());
+        var twoThreads = new JmhResult("dev.clipengine.bench.FmaLimitBenchmark.twoThreads", java.util.Map.of(),
+                new JmhResult.Metric(1.25 * oneThreadMicros, 0, "us/op"), java.util.Map.of());
+        BenchmarkReport report = new BenchmarkReport(java.util.List.of(oneThread, twoThreads), BenchmarkModels.NAMES);
+        assertEquals(200, report.fmaLimit(1), 1e-9);
+        assertEquals(320, report.fmaLimit(2), 1e-9);
     }
 
     @Test
