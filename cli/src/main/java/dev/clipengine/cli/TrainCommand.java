@@ -124,7 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (results != null) {
             OutputFiles.requireWritable(results, "--results");
         }
-        Path modelFolder = modelOut.toAbsolutePath().getParent();
+        // relative where --out is, so that every path the run prints reads alike
+        Path modelFolder = modelOut.getParent() != null ? modelOut.getParent() : Path.of("");
         Path metricsFile = OutputFiles.requireWritable(metrics != null ? metrics : modelFolder.resolve("metrics.jsonl"),
                 "--metrics");
         if (noPictures && report != null) {
