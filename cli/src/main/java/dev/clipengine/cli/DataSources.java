@@ -3,6 +3,7 @@ package dev.clipengine.cli;
 import dev.clipengine.BadInputException;
 import dev.clipengine.data.Example;
 import dev.clipengine.data.IdxDataset;
+import dev.clipengine.data.LoadProgress;
 import dev.clipengine.data.PairDataset;
 import dev.clipengine.data.ShapesDataset;
 import dev.clipengine.data.TsvDataset;
@@ -27,11 +28,11 @@ final class DataSources {
      * The pairs {@code eval} scores: the built-in data's held-out set, an IDX data set's test files
      * (its training files are not read), or every row of a TSV.
      */
-    static PairDataset forEvaluation(String source, ModelConfig config, long seed) {
+    static PairDataset forEvaluation(String source, ModelConfig config, long seed, LoadProgress progress) {
         if (IdxDataset.isSource(source)) {
             return IdxDataset.loadTest(source, config.imageSize(), config.channels());
         }
-        PairDataset all = load(source, config, seed, null, 0).pairs();
+        PairDataset all = load(source, config, seed, null, 0, progress).pairs();
         if (source.equals(BUILT_IN)) {
             return new PairDataset(all.name() + " (held out)", List.of(), all.heldOut(), all.classNames(),
                     all.classPrompts());
@@ -51,12 +52,27 @@ final class DataSources {
     record TrainingData(PairDataset pairs, List<Example> validation) {
     }
 
+    /** What to call a source on a progress bar, which the terminal's width cuts: a TSV's file name. */
+    static String shortName(String source) {
+        if (source.equals(BUILT_IN) || IdxDataset.isSource(source) || source.isBlank()) {
+            return source;
+        }
+        Path name = Path.of(source).getFileName();
+        return name == null ? source : name.toString();
+    }
+
     /** Whether {@code --val-data} goes with this {@code --data}: only a TSV's does. */
     static boolean acceptsValData(String source) {
         return !source.equals(BUILT_IN) && !IdxDataset.isSource(source);
     }
 
     static TrainingData load(String source, ModelConfig config, long seed, Path valData, double valSplit) {
+        return load(source, config, seed, valData, valSplit, LoadProgress.NONE);
+    }
+
+    /** As above, telling progress as a TSV's images are decoded (the other sources load in a moment). */
+    static TrainingData load(String source, ModelConfig config, long seed, Path valData, double valSplit,
+                             LoadProgress progress) {
         if (source.isBlank()) {
             throw new BadInputException("--data is empty; give '" + BUILT_IN + "' or a TSV file");
         }
@@ -93,10 +109,10 @@ final class DataSources {
         if (valData != null && valSplit > 0) {
             throw new BadInputException("give --val-data or --val-split, not both");
         }
-        PairDataset train = TsvDataset.load(tsv, config.imageSize(), config.channels(), valSplit);
+        PairDataset train = TsvDataset.load(tsv, config.imageSize(), config.channels(), valSplit, progress);
         if (valData != null) {
             train = new PairDataset(train.name(), train.train(),
-                    TsvDataset.readPairs(valData, config.imageSize(), config.channels()), train.classNames(),
+                    TsvDataset.readPairs(valData, config.imageSize(), config.channels(), progress), train.classNames(),
                     train.classPrompts());
         }
         // a TSV has no test files: its held-out pairs are both the validation and the final report

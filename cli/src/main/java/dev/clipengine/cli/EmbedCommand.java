@@ -68,10 +68,15 @@ public final class EmbedCommand implements Callable<Integer> {
         List<Example> pixels = new ArrayList<>();
         List<String> texts = new ArrayList<>(captions);
         List<Path> files = ModelInputs.imageFiles(images);
-        pixels.addAll(ModelInputs.read(files, model.config()));
+        try (LoadingProgress loading = new LoadingProgress(console, false, "reading images")) {
+            pixels.addAll(ModelInputs.read(files, model.config(), loading));
+        }
         files.forEach(f -> imageNames.add(f.toString()));
         if (tsv != null) {
-            List<Example> rows = TsvDataset.readPairs(tsv, model.config().imageSize(), model.config().channels());
+            List<Example> rows;
+            try (LoadingProgress loading = new LoadingProgress(console, false, "reading " + tsv.getFileName())) {
+                rows = TsvDataset.readPairs(tsv, model.config().imageSize(), model.config().channels(), loading);
+            }
             for (int i = 0; i < rows.size(); i++) {
                 pixels.add(rows.get(i));
                 imageNames.add(tsv + ", row " + (i + 1));

@@ -79,7 +79,10 @@ public final class EvalCommand implements Callable<Integer> {
             OutputFiles.requireWritable(confusion, "--confusion");
         }
         ClipModel model = ModelFile.load(checkpoint);
-        PairDataset dataset = DataSources.forEvaluation(data, model.config(), seed);
+        PairDataset dataset;
+        try (LoadingProgress loading = new LoadingProgress(out, false, "loading " + DataSources.shortName(data))) {
+            dataset = DataSources.forEvaluation(data, model.config(), seed, loading);
+        }
         List<dev.clipengine.data.Example> scored = dataset.heldOut();
         String what = dataset.name();
         if (scored.isEmpty()) {

@@ -40,10 +40,16 @@ final class ModelInputs {
 
     /** Each file read at the model's image size and channels (contract section 4). */
     static List<Example> read(List<Path> files, ModelConfig config) {
+        return read(files, config, dev.clipengine.data.LoadProgress.NONE);
+    }
+
+    /** As {@link #read(List, ModelConfig)}, telling progress after each file. */
+    static List<Example> read(List<Path> files, ModelConfig config, dev.clipengine.data.LoadProgress progress) {
         List<Example> images = new ArrayList<>();
         for (Path file : files) {
             byte[] pixels = ImageLoader.read(file, config.imageSize(), config.channels());
             images.add(new Example(pixels, config.channels(), config.imageSize(), file.getFileName().toString(), -1));
+            progress.loaded(images.size(), files.size());
         }
         return images;
     }

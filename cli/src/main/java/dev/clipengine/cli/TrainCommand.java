@@ -136,7 +136,10 @@ public final class TrainCommand implements Callable<Integer> {
             OutputFiles.requireWritable(pictures.resolve(TrainingPictures.LOSS), "--report");
         }
 
-        TrainingFlags.Prepared prepared = flags.prepare(err);
+        TrainingFlags.Prepared prepared;
+        try (LoadingProgress loading = new LoadingProgress(out, quiet, "loading " + DataSources.shortName(flags.data))) {
+            prepared = flags.prepare(err, loading);
+        }
         TrainingCheckpoint.Contents resumed = prepared.resumed();
         DataSources.TrainingData trainingData = prepared.data();
         PairDataset dataset = trainingData.pairs();

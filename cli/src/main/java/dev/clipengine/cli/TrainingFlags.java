@@ -143,13 +143,19 @@ final class TrainingFlags {
 
     /** Reads the data and the starting model; the same flags give the same model every call. */
     Prepared prepare(PrintWriter err) {
+        return prepare(err, dev.clipengine.data.LoadProgress.NONE);
+    }
+
+    /** As {@link #prepare(PrintWriter)}, telling progress as images are decoded. */
+    Prepared prepare(PrintWriter err, dev.clipengine.data.LoadProgress progress) {
         TrainingCheckpoint.Contents resumed = modelSource.resume == null ? null
                 : TrainingCheckpoint.load(modelSource.resume);
         Path init = modelSource.init;
         ModelConfig requested = init == null && resumed == null ? ModelConfigs.resolve(modelSource.model, err) : null;
         ClipModel initial = resumed != null ? resumed.model() : init == null ? null : ModelFile.load(init);
         ModelConfig shape = initial != null ? initial.config() : requested;
-        DataSources.TrainingData trainingData = DataSources.load(data, shape, seed, valData, valSplit);
+        DataSources.TrainingData trainingData = DataSources.load(data, shape, seed, valData, valSplit,
+                progress);
         var dataset = trainingData.pairs();
         // with captions drawn per epoch, every caption that can be drawn, not only epoch 0's
         Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.trainCaptions() != null

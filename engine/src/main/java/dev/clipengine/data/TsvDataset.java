@@ -39,10 +39,15 @@ public final class TsvDataset {
      * least one when there are two rows or more, never all) held out for validation.
      */
     public static PairDataset load(Path tsv, int imageSize, int channels, double valSplit) {
+        return load(tsv, imageSize, channels, valSplit, LoadProgress.NONE);
+    }
+
+    /** As {@link #load(Path, int, int, double)}, telling progress as the images are decoded. */
+    public static PairDataset load(Path tsv, int imageSize, int channels, double valSplit, LoadProgress progress) {
         if (!(valSplit >= 0 && valSplit < 1)) {
             throw new BadInputException("validation split must be at least 0 and below 1, got " + valSplit);
         }
-        List<Example> examples = readPairs(tsv, imageSize, channels);
+        List<Example> examples = readPairs(tsv, imageSize, channels, progress);
         int heldOut = heldOutCount(examples.size(), valSplit);
         int trainCount = examples.size() - heldOut;
         return new PairDataset(tsv.getFileName().toString(), examples.subList(0, trainCount),
@@ -51,7 +56,13 @@ public final class TsvDataset {
 
     /** Every row of the file, in file order, e.g. for {@code --val-data}; labels are -1. */
     public static List<Example> readPairs(Path tsv, int imageSize, int channels) {
+        return readPairs(tsv, imageSize, channels, LoadProgress.NONE);
+    }
+
+    /** As {@link #readPairs(Path, int, int)}, telling progress as the images are decoded. */
+    public static List<Example> readPairs(Path tsv, int imageSize, int channels, LoadProgress progress) {
         List<Row> rows = readRows(tsv);
+        java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
         byte[][] pixels = new byte[rows.size()][];
         BadInputException[] failures = new BadInputException[rows.size()];
         // decoding dominates, and rows are independent; failures are kept so the first bad line is
@@ -62,6 +73,7 @@ public final class TsvDataset {
             } catch (BadInputException e) {
                 failures[i] = e;
             }
+            progress.loaded(decoded.incrementAndGet(), rows.size());
         });
         List<Example> examples = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
