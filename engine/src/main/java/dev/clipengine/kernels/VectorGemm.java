@@ -86,7 +86,9 @@ final class VectorGemm implements WorkerPool.Task {
             scaleC(m, n, beta, c, cOffset, ldc);
             return;
         }
-        if (beta == 0f && n < LANES && m > n) {
+        // up to half a panel wide, only where op(A) = A^T: the transposed product then packs a plain
+        // B; packing a transposed one, element by element, cost more than the wasted columns
+        if (beta == 0f && m > 2 * n && (n < LANES || (2 * n <= NR && transA))) {
             multiplyTransposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
             return;
         }
@@ -122,9 +124,10 @@ final class VectorGemm implements WorkerPool.Task {
     }
 
     /**
-     * A C narrower than a vector wastes most of every register tile's columns, so the product is
-     * taken the other way round, C^T = op(B)^T op(A)^T, wide, into scratch, and copied back
-     * transposed. Its sums keep one fixed order, the transposed product's.
+     * A C at most half a panel wide wastes half or more of every register tile's columns, so the
+     * product is taken the other way round, C^T = op(B)^T op(A)^T, wide, into scratch, and copied
+     * back transposed: C's few columns become the tiles' rows, of which at most five of a tile go
+     * spare. Its sums keep one fixed order, the transposed product's.
      */
     private void multiplyTransposed(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
                                     int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset,
