@@ -43,8 +43,8 @@ final class TrainingFlags {
 
     static final class ModelSource {
         @Option(names = "--model", paramLabel = "CONFIG", defaultValue = ModelConfigs.DEFAULT,
-                description = "Model config: 'default', 'seed' (the walkthrough card's tiny model) or a JSON file "
-                        + "with the config keys.")
+                description = "Model config: 'default', 'seed' (the walkthrough card's tiny model), 'benchmark' "
+                        + "(the fixed model speed is measured on) or a JSON file with the config keys.")
         String model = ModelConfigs.DEFAULT;
 
         @Option(names = "--init", paramLabel = "CHECKPOINT",
