@@ -86,9 +86,8 @@ final class VectorGemm implements WorkerPool.Task {
             scaleC(m, n, beta, c, cOffset, ldc);
             return;
         }
-        // up to half a panel wide, only where op(A) = A^T: the transposed product then packs a plain
-        // B; packing a transposed one, element by element, cost more than the wasted columns
-        if (beta == 0f && m > 2 * n && (n < LANES || (2 * n <= NR && transA))) {
+        // narrower than a vector: even the half-panel kernel would waste most of its columns
+        if (beta == 0f && n < LANES && m > n) {
             multiplyTransposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
             return;
         }
@@ -124,10 +123,10 @@ final class VectorGemm implements WorkerPool.Task {
     }
 
     /**
-     * A C at most half a panel wide wastes half or more of every register tile's columns, so the
-     * product is taken the other way round, C^T = op(B)^T op(A)^T, wide, into scratch, and copied
-     * back transposed: C's few columns become the tiles' rows, of which at most five of a tile go
-     * spare. Its sums keep one fixed order, the transposed product's.
+     * A C narrower than a vector wastes most of every register tile's columns, so the product is
+     * taken the other way round, C^T = op(B)^T op(A)^T, wide, into scratch, and copied back
+     * transposed: C's few columns become the tiles' rows, of which at most five of a tile go spare.
+     * Its sums keep one fixed order, the transposed product's.
      */
     private void multiplyTransposed(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
                                     int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset,
@@ -262,7 +261,12 @@ final class VectorGemm implements WorkerPool.Task {
     private void tile(int rows, int cols, int kc, int aIndex, int rowStride, int depthStride,
                       float[] panel, int panelIndex, int i, int j, float cScale, int worker) {
         float[] sums = sumTiles[worker];
-        microKernel(kc, a, aIndex, rowStride, rows, depthStride, panel, panelIndex, sums);
+        if (cols <= 2 * LANES) {
+            // a panel at most half full (a narrow C, or its last columns): the empty half is skipped
+            halfPanelKernel(kc, a, aIndex, rowStride, rows, depthStride, panel, panelIndex, sums);
+        } else {
+            microKernel(kc, a, aIndex, rowStride, rows, depthStride, panel, panelIndex, sums);
+        }
         int cIndex = cOffset + i * ldc + j;
         for (int r = 0; r < rows; r++) {
             addRow(sums, r * NR, cols, c, cIndex + r * ldc, cScale);
@@ -392,6 +396,69 @@ final class VectorGemm implements WorkerPool.Task {
         c51.intoArray(sums, 21 * LANES);
         c52.intoArray(sums, 22 * LANES);
         c53.intoArray(sums, 23 * LANES);
+    }
+
+    /**
+     * {@link #microKernel} on the first half of the panel only: the same multiply-adds in the same
+     * order for those columns, so the same bits, in half the time when the other half is empty.
+     */
+    private static void halfPanelKernel(int kc, float[] a, int aIndex, int rowStride, int rows, int depthStride,
+                                        float[] panel, int panelIndex, float[] sums) {
+        int a0 = aIndex;
+        int a1 = aIndex + Math.min(1, rows - 1) * rowStride;
+        int a2 = aIndex + Math.min(2, rows - 1) * rowStride;
+        int a3 = aIndex + Math.min(3, rows - 1) * rowStride;
+        int a4 = aIndex + Math.min(4, rows - 1) * rowStride;
+        int a5 = aIndex + Math.min(5, rows - 1) * rowStride;
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int bp = panelIndex + p * NR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, bp + LANES);
+            int ap = p * depthStride;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[a4 + ap]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[a5 + ap]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        // the rows keep the full tile's layout, NR apart, so the caller reads them as it reads a full tile's
+        c00.intoArray(sums, 0 * NR);
+        c01.intoArray(sums, 0 * NR + LANES);
+        c10.intoArray(sums, 1 * NR);
+        c11.intoArray(sums, 1 * NR + LANES);
+        c20.intoArray(sums, 2 * NR);
+        c21.intoArray(sums, 2 * NR + LANES);
+        c30.intoArray(sums, 3 * NR);
+        c31.intoArray(sums, 3 * NR + LANES);
+        c40.intoArray(sums, 4 * NR);
+        c41.intoArray(sums, 4 * NR + LANES);
+        c50.intoArray(sums, 5 * NR);
+        c51.intoArray(sums, 5 * NR + LANES);
     }
 
     /**
