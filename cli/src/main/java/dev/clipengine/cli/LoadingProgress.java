@@ -1,12 +1,8 @@
 package dev.clipengine.cli;
 
 import dev.clipengine.data.LoadProgress;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
 
 /**
@@ -43,9 +39,7 @@ final class LoadingProgress implements LoadProgress, AutoCloseable {
         if (Main.onTerminal()) {
             if (bar == null) {
                 out.flush();
-                bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" images", 1)
-                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
-                        .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.out, true))).build();
+                bar = ProgressBarDisplay.bar(task, total, 0, " images");
             }
             bar.stepTo(done);
             return;

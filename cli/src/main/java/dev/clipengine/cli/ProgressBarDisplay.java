@@ -22,11 +22,16 @@ final class ProgressBarDisplay implements Progress {
     ProgressBarDisplay(PrintWriter out, long firstStep, long totalSteps) {
         this.out = out;
         out.flush();
-        this.bar = new ProgressBarBuilder()
-                .setTaskName("train")
-                .setInitialMax(totalSteps)
-                .startsFrom(firstStep, Duration.ZERO)
-                .setUnit(" steps", 1)
+        this.bar = bar("train", totalSteps, firstStep, " steps");
+    }
+
+    /** A bar on standard output, the style every progress bar of the command line shares. */
+    static ProgressBar bar(String task, long total, long first, String unit) {
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .startsFrom(first, Duration.ZERO)
+                .setUnit(unit, 1)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUpdateIntervalMillis(250)
                 .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.out, true)))

@@ -134,21 +134,8 @@ final class TrainingPictures {
         }
         batch.fill(pairs, order, 0, n);
         graph.forward(batch);
-        float[] logits = graph.logits();
-        float[] probabilities = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                max = Math.max(max, logits[i * n + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                sum += Math.exp(logits[i * n + j] - max);
-            }
-            for (int j = 0; j < n; j++) {
-                probabilities[i * n + j] = (float) (Math.exp(logits[i * n + j] - max) / sum);
-            }
-        }
+        // the head's own row softmax of this forward: the leading n x n of a buffer planned larger
+        float[] probabilities = java.util.Arrays.copyOf(graph.activations().rowSoftmax(), n * n);
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             rows.add("image " + (i + 1));
