@@ -99,6 +99,41 @@ public final class RecordingBackend implements Backend {
     }
 
     @Override
+    public void layerNorm(int rows, int cols, float[] x, float[] gamma, float[] beta, float[] y, float[] mean,
+                          float[] rstd) {
+        delegate.layerNorm(rows, cols, x, gamma, beta, y, mean, rstd);
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int cols, float[] x, float[] gamma, float[] mean, float[] rstd,
+                                  float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
+        delegate.layerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dGamma, dBeta);
+    }
+
+    @Override
+    public void activation(dev.clipengine.kernels.Activation kind, int n, float[] x, float[] y) {
+        delegate.activation(kind, n, x, y);
+    }
+
+    @Override
+    public void activationBackward(dev.clipengine.kernels.Activation kind, int n, float[] x, float[] dy,
+                                   float[] dx) {
+        delegate.activationBackward(kind, n, x, dy, dx);
+    }
+
+    @Override
+    public void attention(int sequences, int length, int heads, int headWidth, boolean causal, float[] qkv,
+                          float[] probs, float[] out) {
+        delegate.attention(sequences, length, heads, headWidth, causal, qkv, probs, out);
+    }
+
+    @Override
+    public void attentionBackward(int sequences, int length, int heads, int headWidth, boolean causal, float[] qkv,
+                                  float[] probs, float[] dOut, float[] dQkv) {
+        delegate.attentionBackward(sequences, length, heads, headWidth, causal, qkv, probs, dOut, dQkv);
+    }
+
+    @Override
     public void gather(int n, int[] ids, int cols, float[] table, float[] out) {
         delegate.gather(n, ids, cols, table, out);
     }

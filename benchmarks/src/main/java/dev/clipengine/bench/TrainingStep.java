@@ -47,7 +47,7 @@ public final class TrainingStep {
     public TrainingStep(ModelConfig config, Backend backend, int batchSize, long seed) {
         Vocabulary vocabulary = syntheticVocabulary(config.vocabSize());
         model = ClipModel.initialize(config, vocabulary, seed);
-        graph = new ClipGraph(model, backend, batchSize);
+        graph = ClipGraph.create(model, backend, batchSize);
         optimizer = new AdamW(backend, trainedTensors(model, graph), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2,
                 AdamW.DEFAULT_EPS, WEIGHT_DECAY);
         batch = new Batch(config, batchSize);

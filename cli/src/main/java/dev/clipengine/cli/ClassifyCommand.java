@@ -72,7 +72,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         List<Example> pixels = ModelInputs.read(files, model.config());
         int batch = Math.min(256, Math.max(files.size(), prompts.size()));
         try (Backend backend = compute.create()) {
-            ClipGraph graph = new ClipGraph(model, backend, batch);
+            ClipGraph graph = ClipGraph.create(model, backend, batch);
             int dim = model.config().embedDim();
             float[] imageEmbeddings = Embeddings.ofImages(graph, pixels, batch);
             float[] labelEmbeddings = Embeddings.ofCaptions(graph, prompts, batch);

@@ -121,7 +121,7 @@ public final class CompareCommand implements Callable<Integer> {
                 EncodedPairs pairs = new EncodedPairs(model.config(), model.vocabulary(), dataset.train(),
                         dataset.name() + " (train)",
                         dataset.trainCaptions() == null ? null : dataset.trainCaptions().independentCopy());
-                lanes.add(new Lane(name, backend, new Trainer(new ClipGraph(model, backend, options.batchSize()),
+                lanes.add(new Lane(name, backend, new Trainer(ClipGraph.create(model, backend, options.batchSize()),
                         pairs, options)));
             }
             long total = lanes.getFirst().trainer.totalSteps();

@@ -89,7 +89,7 @@ public final class EmbedCommand implements Callable<Integer> {
         int dim = model.config().embedDim();
         int batch = Math.max(1, Math.min(256, Math.max(pixels.size(), texts.size())));
         try (Backend backend = compute.create()) {
-            ClipGraph graph = new ClipGraph(model, backend, batch);
+            ClipGraph graph = ClipGraph.create(model, backend, batch);
             List<Tensor> tensors = new ArrayList<>();
             if (!pixels.isEmpty()) {
                 tensors.add(new Tensor("image_embeddings", new int[] {pixels.size(), dim},

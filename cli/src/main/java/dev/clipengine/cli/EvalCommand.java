@@ -90,7 +90,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         try (Backend backend = compute.create()) {
             EncodedPairs pairs = new EncodedPairs(model.config(), model.vocabulary(), scored, what);
-            ClipGraph graph = new ClipGraph(model, backend, Math.min(batchSize, scored.size()));
+            ClipGraph graph = ClipGraph.create(model, backend, Math.min(batchSize, scored.size()));
             Evaluation.Report report = Evaluation.evaluate(graph, pairs, dataset.classPrompts(),
                     Math.min(batchSize, scored.size()));
             print(out, report, dataset, what);

@@ -40,6 +40,14 @@ final class ModelConfigs {
             if (!(node instanceof ObjectNode object)) {
                 throw new BadInputException(file + ": a model config must be a JSON object");
             }
+            if (object.has("family")) {
+                // a transformer's config: open_clip's model_cfg keys; vocab_size comes from the data too
+                if (object.path("text_cfg").has("vocab_size")) {
+                    err.println("note: " + file + ": text_cfg.vocab_size is ignored; the vocabulary is every word of "
+                            + "the training captions");
+                }
+                return ModelFile.parseTransformerConfig(object, file.toString(), false).withVocabSize(1);
+            }
             Set<String> known = ModelConfig.standard(1).toMap().keySet();
             for (Iterator<String> keys = object.fieldNames(); keys.hasNext(); ) {
                 String key = keys.next();

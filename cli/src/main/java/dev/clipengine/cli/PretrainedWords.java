@@ -3,6 +3,7 @@ package dev.clipengine.cli;
 import dev.clipengine.BadInputException;
 import dev.clipengine.data.WordVectors;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Vocabulary;
 
@@ -22,7 +23,11 @@ final class PretrainedWords {
      *
      * @param vocabSize the vocabulary's size including {@code <unk>}, or 0 for every usable word
      */
-    static ClipModel initialize(ModelConfig shape, Path file, int vocabSize, long seed) {
+    static ClipModel initialize(ModelConfig config, Path file, int vocabSize, long seed) {
+        if (!(config instanceof MlpConfig shape)) {
+            throw new BadInputException("--word-vectors gives the card's models their word vectors; a transformer "
+                    + "learns its token embeddings");
+        }
         // only words the tokenizer can produce are useful, so filter before cutting to size
         WordVectors vectors = WordVectors.read(file).forTokenizer();
         if (vocabSize > 0) {
@@ -37,10 +42,10 @@ final class PretrainedWords {
         List<String> words = new ArrayList<>();
         words.add(Vocabulary.UNKNOWN);
         words.addAll(vectors.words());
-        ModelConfig config = new ModelConfig(shape.imageSize(), shape.patchSize(), shape.channels(), words.size(),
+        ModelConfig withWords = new MlpConfig(shape.imageSize(), shape.patchSize(), shape.channels(), words.size(),
                 vectors.dim(), shape.textHidden(), shape.imageHidden(), shape.embedDim(), shape.maxTokens(),
                 shape.normalize(), shape.learnableScale());
-        ClipModel model = ClipModel.initialize(config, new Vocabulary(words), seed);
+        ClipModel model = ClipModel.initialize(withWords, new Vocabulary(words), seed);
         float[] table = model.tensor(ClipModel.TOKEN_EMBEDDING).data();
         System.arraycopy(vectors.vectors(), 0, table, vectors.dim(), vectors.count() * vectors.dim());
         return model;

@@ -10,7 +10,9 @@ import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.Backends;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.TransformerConfig;
 import dev.clipengine.model.Vocabulary;
 import dev.clipengine.training.AdamW;
 import dev.clipengine.training.NonFiniteException;
@@ -158,7 +160,7 @@ public final class TrainCommand implements Callable<Integer> {
             EncodedPairs validation = new EncodedPairs(config, model.vocabulary(), trainingData.validation(),
                     dataset.name() + " (validation)");
             Trainer.requireOneBatch(dataset.name(), train.size(), options.batchSize());
-            ClipGraph graph = new ClipGraph(model, compute, options.batchSize());
+            ClipGraph graph = ClipGraph.create(model, compute, options.batchSize());
             Trainer trainer = new Trainer(graph, train, options);
             Map<String, Object> runOptions = runOptions(options, trainer);
             if (resumed != null) {
@@ -338,12 +340,21 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
 
-    private static String describe(ModelConfig c, Path init) {
-        return (init != null ? "from " + init + ": " : "")
-                + "images " + c.channels() + "x" + c.imageSize() + "x" + c.imageSize() + " in " + c.patchesPerImage()
-                + " patches of " + c.patchDim() + ", vocabulary " + c.vocabSize() + " x " + c.wordDim()
-                + ", hidden " + c.textHidden() + " (text) / " + c.imageHidden() + " (image), embed " + c.embedDim()
-                + (c.normalize() ? ", normalised" : "") + (c.learnableScale() ? ", learnable scale" : ", fixed scale");
+    private static String describe(ModelConfig config, Path init) {
+        String from = init != null ? "from " + init + ": " : "";
+        return from + switch (config) {
+            case MlpConfig c -> "images " + c.channels() + "x" + c.imageSize() + "x" + c.imageSize() + " in "
+                    + c.patchesPerImage() + " patches of " + c.patchDim() + ", vocabulary " + c.vocabSize() + " x "
+                    + c.wordDim() + ", hidden " + c.textHidden() + " (text) / " + c.imageHidden() + " (image), embed "
+                    + c.embedDim() + (c.normalize() ? ", normalised" : "")
+                    + (c.learnableScale() ? ", learnable scale" : ", fixed scale");
+            case TransformerConfig c -> "transformer; images 3x" + c.imageSize() + "x" + c.imageSize() + " in "
+                    + c.patchesPerImage() + " patches of " + c.patchSize() + "x" + c.patchSize() + ", width "
+                    + c.vision().width() + ", " + c.vision().layers() + " layers, " + c.vision().heads()
+                    + " heads; text context " + c.text().contextLength() + ", vocabulary " + c.vocabSize() + ", width "
+                    + c.text().width() + ", " + c.text().layers() + " layers, " + c.text().heads() + " heads; embed "
+                    + c.embedDim() + ", " + (c.quickGelu() ? "QuickGELU" : "GELU");
+        };
     }
 
     /** The loss of the last step that was applied (skipped steps have none). */

@@ -158,9 +158,9 @@ final class TrainingFlags {
                 progress);
         var dataset = trainingData.pairs();
         // with captions drawn per epoch, every caption that can be drawn, not only epoch 0's
-        Vocabulary dataVocabulary = Vocabulary.fromCaptions(dataset.trainCaptions() != null
+        Vocabulary dataVocabulary = shape.vocabularyFor(Vocabulary.fromCaptions(dataset.trainCaptions() != null
                 ? dataset.trainCaptions().captions().allCaptions()
-                : dataset.train().stream().map(e -> e.caption()).toList());
+                : dataset.train().stream().map(e -> e.caption()).toList()));
         ClipModel model = initial != null ? initial
                 : wordVectors != null ? PretrainedWords.initialize(requested, wordVectors, vocabSize, seed)
                 : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);

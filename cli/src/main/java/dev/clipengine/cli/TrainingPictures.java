@@ -135,7 +135,7 @@ final class TrainingPictures {
         batch.fill(pairs, order, 0, n);
         graph.forward(batch);
         // the head's own row softmax of this forward: the leading n x n of a buffer planned larger
-        float[] probabilities = java.util.Arrays.copyOf(graph.activations().rowSoftmax(), n * n);
+        float[] probabilities = java.util.Arrays.copyOf(graph.rowProbabilities(), n * n);
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             rows.add("image " + (i + 1));

@@ -40,7 +40,7 @@ class WordVectorsCommandTest {
             assertEquals(0, r.status(), r.err());
             ClipModel model = ModelFile.load(out);
             assertEquals(List.of("<unk>", "a", "red", "blue", "green", "small", "big"), model.vocabulary().words());
-            assertEquals(4, model.config().wordDim());
+            assertEquals(4, ((dev.clipengine.model.MlpConfig) model.config()).wordDim());
             float[] table = model.tensor(ClipModel.TOKEN_EMBEDDING).data();
             for (int w = 0; w < 6; w++) {
                 for (int d = 0; d < 4; d++) {

@@ -10,6 +10,8 @@ public final class Batch {
 
     private final int capacity;
     private final int patchValuesPerImage;
+    /** Each pixel byte's input value per channel, {@code [channel * 256 + byte]}. */
+    private final float[] pixelValues;
     /** {@code [size * patchesPerImage, patchDim]}: image k's patches are rows k*np .. k*np+np-1. */
     public final float[] patches;
     /** The captions' token ids back to back; caption k is {@code tokenIds[tokenStart[k] .. tokenStart[k+1])}. */
@@ -24,7 +26,8 @@ public final class Batch {
         this.capacity = capacity;
         this.patchValuesPerImage = config.patchesPerImage() * config.patchDim();
         this.patches = new float[Math.multiplyExact(capacity, patchValuesPerImage)];
-        this.tokenIds = new int[Math.multiplyExact(capacity, config.maxTokens())];
+        this.pixelValues = config.pixelNormalization().table();
+        this.tokenIds = new int[Math.multiplyExact(capacity, config.tokensPerCaption())];
         this.tokenStart = new int[capacity + 1];
         this.labels = new int[capacity];
     }
@@ -55,7 +58,7 @@ public final class Batch {
             int index = order[from + k];
             Example example = pairs.example(index);
             Patches.extract(example.pixels(), config.channels(), config.imageSize(), config.patchSize(),
-                    patches, k * patchValuesPerImage);
+                    pixelValues, patches, k * patchValuesPerImage);
             int[] ids = pairs.tokens(index);
             tokenStart[k] = tokens;
             System.arraycopy(ids, 0, tokenIds, tokens, ids.length);
@@ -83,6 +86,30 @@ public final class Batch {
         size = count;
     }
 
+    /**
+     * Fills only the images from input values already normalised, {@code [count, channels,
+     * image_size, image_size]} (as a PyTorch pipeline hands them to the model): each image cut into
+     * the config's patches.
+     */
+    public void fillImageValues(ModelConfig config, float[] values, int count) {
+        if (count < 1 || count > capacity) {
+            throw new IllegalArgumentException("batch of " + count + " images, capacity " + capacity);
+        }
+        int perImage = config.channels() * config.imageSize() * config.imageSize();
+        if (values.length < (long) count * perImage) {
+            throw new IllegalArgumentException(count + " images need " + (long) count * perImage + " values, got "
+                    + values.length);
+        }
+        for (int k = 0; k < count; k++) {
+            Patches.extractValues(values, k * perImage, config.channels(), config.imageSize(), config.patchSize(),
+                    patches, k * patchValuesPerImage);
+            labels[k] = -1;
+            tokenStart[k] = 0;
+        }
+        tokenStart[count] = 0;
+        size = count;
+    }
+
     /** Fills only the images (for encoding images alone): image k is {@code examples.get(from + k)}. */
     public void fillImages(ModelConfig config, java.util.List<Example> examples, int from, int count) {
         if (count < 1 || count > capacity) {
@@ -91,7 +118,7 @@ public final class Batch {
         for (int k = 0; k < count; k++) {
             Example example = examples.get(from + k);
             Patches.extract(example.pixels(), config.channels(), config.imageSize(), config.patchSize(),
-                    patches, k * patchValuesPerImage);
+                    pixelValues, patches, k * patchValuesPerImage);
             labels[k] = example.label();
             tokenStart[k] = 0;
         }

@@ -2,6 +2,7 @@ package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
 import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.Tokenizer;
 import dev.clipengine.model.Vocabulary;
 
 import java.util.List;
@@ -30,6 +31,7 @@ public final class EncodedPairs {
         this.config = config;
         this.examples = List.copyOf(examples);
         this.tokens = new int[examples.size()][];
+        Tokenizer tokenizer = Tokenizer.of(config, vocabulary);
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             if (e.channels() != config.channels() || e.size() != config.imageSize()) {
@@ -37,13 +39,13 @@ public final class EncodedPairs {
                         + e.size() + "x" + e.size() + " but the model takes " + config.channels() + "x"
                         + config.imageSize() + "x" + config.imageSize());
             }
-            tokens[i] = vocabulary.encode(e.caption(), config.maxTokens(), source + ", pair " + (i + 1));
+            tokens[i] = tokenizer.encode(e.caption(), source + ", pair " + (i + 1));
         }
         if (draws != null && draws.size() != examples.size()) {
             throw new IllegalArgumentException(draws.size() + " caption draws for " + examples.size() + " pairs");
         }
         this.draws = draws;
-        this.templateTokens = draws == null ? null : draws.captions().encode(vocabulary, config.maxTokens());
+        this.templateTokens = draws == null ? null : draws.captions().encode(tokenizer);
     }
 
     /** Draws the captions of a new epoch (0-based); nothing to do where captions are fixed. */

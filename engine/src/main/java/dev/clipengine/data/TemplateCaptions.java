@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.model.Tokenizer;
 import dev.clipengine.model.Vocabulary;
 
 import java.util.ArrayList;
@@ -91,11 +92,11 @@ public final class TemplateCaptions {
      * Token ids of every caption, {@code [label][template]}, so a trainer redrawing templates each
      * epoch never tokenizes again.
      */
-    public int[][][] encode(Vocabulary vocabulary, int maxTokens) {
+    public int[][][] encode(Tokenizer tokenizer) {
         int[][][] ids = new int[captions.length][templates.size()][];
         for (int label = 0; label < captions.length; label++) {
             for (int t = 0; t < templates.size(); t++) {
-                ids[label][t] = vocabulary.encode(captions[label][t], maxTokens,
+                ids[label][t] = tokenizer.encode(captions[label][t],
                         "class " + label + " (" + classNames.get(label) + "), template " + t);
             }
         }

@@ -4,7 +4,7 @@ import dev.clipengine.data.Batch;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ModelConfig;
-import dev.clipengine.model.Vocabulary;
+import dev.clipengine.model.Tokenizer;
 
 import java.util.List;
 
@@ -52,11 +52,11 @@ public final class Embeddings {
     /** The captions' embeddings, {@code [captions, dim]}, each row of length 1. */
     public static float[] ofCaptions(ClipGraph graph, List<String> captions, int batchSize) {
         ModelConfig config = graph.model().config();
-        Vocabulary vocabulary = graph.model().vocabulary();
+        Tokenizer tokenizer = Tokenizer.of(config, graph.model().vocabulary());
         int n = captions.size();
         int[][] tokens = new int[n][];
         for (int i = 0; i < n; i++) {
-            tokens[i] = vocabulary.encode(captions.get(i), config.maxTokens(), "prompt \"" + captions.get(i) + "\"");
+            tokens[i] = tokenizer.encode(captions.get(i), "prompt \"" + captions.get(i) + "\"");
         }
         float[] out = new float[n * config.embedDim()];
         Batch batch = new Batch(config, batchSize);

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clipengine.BadInputException;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Tensor;
+import dev.clipengine.model.TransformerConfig;
 import dev.clipengine.model.Vocabulary;
 
 import java.io.IOException;
@@ -17,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model as one safetensors file (contract section 3): the ten tensors, and in the metadata
- * {@code format}, {@code config} and {@code vocab}.
+ * A model as one safetensors file (docs/formats.md): its tensors under the family's names, and in
+ * the metadata {@code format}, {@code config} and, for the word tokenizer, {@code vocab}.
  */
 public final class ModelFile {
 
@@ -34,7 +36,9 @@ public final class ModelFile {
         metadata.put("format", FORMAT);
         try {
             metadata.put("config", JSON.writeValueAsString(model.config().toMap()));
-            metadata.put("vocab", JSON.writeValueAsString(model.vocabulary().words()));
+            if (model.vocabulary() != null) {
+                metadata.put("vocab", JSON.writeValueAsString(model.vocabulary().words()));
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write plain maps and lists as JSON", e);
         }
@@ -56,6 +60,10 @@ public final class ModelFile {
     public static ClipModel fromContents(SafeTensors.Contents contents, String source) {
         Map<String, String> metadata = contents.metadata();
         ModelConfig config = parseConfig(required(metadata, "config", source), source);
+        if (config instanceof TransformerConfig t && !TransformerConfig.WORDS.equals(t.tokenizer())) {
+            throw new BadInputException(source + ": the model uses the " + t.tokenizer() + " tokenizer, which this "
+                    + "version cannot load; models with the \"words\" tokenizer load");
+        }
         Vocabulary vocabulary = parseVocabulary(required(metadata, "vocab", source), source);
         Map<String, Tensor> modelTensors = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> entry : contents.tensors().entrySet()) {
@@ -88,17 +96,125 @@ public final class ModelFile {
         return value;
     }
 
-    /** A config from JSON with the contract's keys; each must be present with the right type. */
+    /**
+     * A config from JSON: a transformer's when {@code family} is {@code "transformer"}, else the
+     * card family's keys; each must be present with the right type.
+     */
     public static ModelConfig parseConfig(String json, String source) {
         JsonNode node = parseJson(json, source + ": config");
         if (!node.isObject()) {
             throw new BadInputException(source + ": config is not a JSON object");
         }
-        return new ModelConfig(
+        if (node.has("family")) {
+            return parseTransformerConfig(node, source, true);
+        }
+        return new MlpConfig(
                 intKey(node, "image_size", source), intKey(node, "patch_size", source), intKey(node, "channels", source),
                 intKey(node, "vocab_size", source), intKey(node, "word_dim", source), intKey(node, "text_hidden", source),
                 intKey(node, "image_hidden", source), intKey(node, "embed_dim", source), intKey(node, "max_tokens", source),
                 boolKey(node, "normalize", source), boolKey(node, "learnable_scale", source));
+    }
+
+    private static final java.util.Set<String> TRANSFORMER_KEYS = java.util.Set.of("family", "embed_dim",
+            "quick_gelu", "vision_cfg", "text_cfg", "tokenizer", "preprocess");
+    private static final java.util.Set<String> VISION_KEYS = java.util.Set.of("image_size", "patch_size", "width",
+            "layers", "head_width", "mlp_ratio");
+    private static final java.util.Set<String> TEXT_KEYS = java.util.Set.of("context_length", "vocab_size", "width",
+            "heads", "layers", "mlp_ratio");
+
+    /**
+     * A transformer's config: open_clip's {@code model_cfg} keys plus ours (docs/formats.md).
+     * Unknown keys are refused. With {@code complete} (a model file) every key must be there;
+     * otherwise (a config a user wrote) {@code text_cfg.vocab_size} may be left out (the data
+     * decides it), {@code head_width} defaults to 64, {@code mlp_ratio} to 4, {@code quick_gelu}
+     * to false and {@code tokenizer} to {@code words}, as open_clip's defaults, and
+     * {@code preprocess} to OpenAI's mean and standard deviation.
+     */
+    public static TransformerConfig parseTransformerConfig(JsonNode node, String source, boolean complete) {
+        knownKeys(node, TRANSFORMER_KEYS, source, "config");
+        JsonNode family = node.get("family");
+        if (family == null || !TransformerConfig.FAMILY.equals(family.asText())) {
+            throw new BadInputException(source + ": config 'family' must be \"" + TransformerConfig.FAMILY + "\", got "
+                    + family);
+        }
+        JsonNode vision = object(node, "vision_cfg", source);
+        JsonNode text = object(node, "text_cfg", source);
+        knownKeys(vision, VISION_KEYS, source, "vision_cfg");
+        knownKeys(text, TEXT_KEYS, source, "text_cfg");
+        String v = source + ": vision_cfg";
+        String t = source + ": text_cfg";
+        TransformerConfig.Vision visionCfg = new TransformerConfig.Vision(intKey(vision, "image_size", v),
+                intKey(vision, "patch_size", v), intKey(vision, "width", v), intKey(vision, "layers", v),
+                complete || vision.has("head_width") ? intKey(vision, "head_width", v) : 64,
+                complete || vision.has("mlp_ratio") ? doubleKey(vision, "mlp_ratio", v) : 4.0);
+        TransformerConfig.Text textCfg = new TransformerConfig.Text(intKey(text, "context_length", t),
+                complete || text.has("vocab_size") ? intKey(text, "vocab_size", t) : 1, intKey(text, "width", t),
+                intKey(text, "heads", t), intKey(text, "layers", t),
+                complete || text.has("mlp_ratio") ? doubleKey(text, "mlp_ratio", t) : 4.0);
+        boolean quickGelu = complete || node.has("quick_gelu") ? boolKey(node, "quick_gelu", source) : false;
+        String tokenizer = TransformerConfig.WORDS;
+        if (complete || node.has("tokenizer")) {
+            JsonNode value = node.get("tokenizer");
+            if (value == null || !value.isTextual()) {
+                throw new BadInputException(source + ": config 'tokenizer' must be a string, got " + value);
+            }
+            tokenizer = value.textValue();
+        }
+        dev.clipengine.model.PixelNormalization preprocess = dev.clipengine.model.PixelNormalization.OPENAI;
+        if (complete || node.has("preprocess")) {
+            JsonNode p = object(node, "preprocess", source);
+            knownKeys(p, java.util.Set.of("mean", "std"), source, "preprocess");
+            try {
+                preprocess = new dev.clipengine.model.PixelNormalization(floats(p, "mean", source),
+                        floats(p, "std", source));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(source + ": config 'preprocess': " + e.getMessage());
+            }
+        }
+        return new TransformerConfig(intKey(node, "embed_dim", source), quickGelu, visionCfg, textCfg, tokenizer,
+                preprocess);
+    }
+
+    private static void knownKeys(JsonNode node, java.util.Set<String> known, String source, String where) {
+        for (java.util.Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!known.contains(key)) {
+                throw new BadInputException(source + ": unknown " + where + " key '" + key + "' (the keys are "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
+    private static JsonNode object(JsonNode node, String key, String source) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isObject()) {
+            throw new BadInputException(source + ": config '" + key + "' must be a JSON object, got " + value);
+        }
+        return value;
+    }
+
+    private static double doubleKey(JsonNode node, String key, String source) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isNumber()) {
+            throw new BadInputException(source + ": config '" + key + "' must be a number, got " + value);
+        }
+        return value.doubleValue();
+    }
+
+    private static float[] floats(JsonNode node, String key, String source) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isArray() || value.size() != 3) {
+            throw new BadInputException(source + ": config '" + key + "' must be an array of 3 numbers, got " + value);
+        }
+        float[] out = new float[3];
+        for (int i = 0; i < 3; i++) {
+            if (!value.get(i).isNumber()) {
+                throw new BadInputException(source + ": config '" + key + "' must be an array of 3 numbers, got "
+                        + value);
+            }
+            out[i] = value.get(i).floatValue();
+        }
+        return out;
     }
 
     private static Vocabulary parseVocabulary(String json, String source) {

@@ -43,7 +43,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Reads and writes the safetensors format (contract section 3) for {@code F32} tensors: an 8-byte
+ * Reads and writes the safetensors format (docs/formats.md) for float tensors: an 8-byte
  * little-endian header length, a JSON header padded with spaces to a multiple of 8 bytes, then the
  * tensors' little-endian row-major data back to back. The files are those of
  * {@code safetensors.torch.save_file} and {@code load_file}; which tensors a model file must hold is
@@ -247,7 +247,26 @@ public final class SafeTensors {
     // ---- reading
 
     /** A tensor's header entry, checked against itself but not yet against its neighbours. */
-    private record Entry(String name, int[] shape, long begin, long end) {}
+    /**
+     * The element types read: floats of 32 bits as they are, of 16 (IEEE half, and bfloat16)
+     * widened to 32 exactly; 64-bit integers (buffers such as Hugging Face's {@code position_ids},
+     * never weights) are checked for layout and skipped.
+     */
+    private enum DType {
+        F32(4), F16(2), BF16(2), I64(8);
+
+        final int bytes;
+
+        DType(int bytes) {
+            this.bytes = bytes;
+        }
+
+        boolean isFloat() {
+            return this != I64;
+        }
+    }
+
+    private record Entry(String name, DType dtype, int[] shape, long begin, long end) {}
 
     private static Contents readFrom(Path file, FileChannel channel) throws IOException {
         long fileSize = channel.size();
@@ -286,10 +305,12 @@ public final class SafeTensors {
         checkContiguous(file, byOffset, dataSize);
 
         // Only now, with the entries proven to tile the data section exactly, is it safe to allocate:
-        // together they hold no more floats than the file holds bytes.
+        // together they hold no more floats than the file holds bytes (twice that for 16-bit ones).
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Entry entry : entries) {
-            tensors.put(entry.name(), Tensor.zeros(entry.name(), entry.shape()));
+            if (entry.dtype().isFloat()) {
+                tensors.put(entry.name(), Tensor.zeros(entry.name(), entry.shape()));
+            }
         }
         String expectedSha256 = metadata.get(SHA256_KEY);
         MessageDigest digest = expectedSha256 == null ? null : sha256();
@@ -346,8 +367,12 @@ public final class SafeTensors {
         if (!dtype.isTextual()) {
             throw bad(file, where + " has a dtype that is not a string");
         }
-        if (!dtype.textValue().equals(F32)) {
-            throw bad(file, where + " has dtype " + oneLine(dtype.textValue()) + "; only F32 is supported");
+        DType type;
+        try {
+            type = DType.valueOf(dtype.textValue());
+        } catch (IllegalArgumentException e) {
+            throw bad(file, where + " has dtype " + oneLine(dtype.textValue())
+                    + "; only F32, F16, BF16 (and I64 buffers, skipped) are supported");
         }
         int[] shape = readShape(file, where, required(file, where, node, "shape"));
         long elements = Tensor.size(shape);
@@ -365,11 +390,11 @@ public final class SafeTensors {
             throw bad(file, where + " has data_offsets [" + offsets.get(0) + ", " + offsets.get(1)
                     + "] outside the data section of " + dataSize + " bytes");
         }
-        if (end - begin != elements * Float.BYTES) {
-            throw bad(file, where + " has shape " + Arrays.toString(shape) + " (" + elements + " F32 values, "
-                    + elements * Float.BYTES + " bytes) but data_offsets span " + (end - begin) + " bytes");
+        if (end - begin != elements * type.bytes) {
+            throw bad(file, where + " has shape " + Arrays.toString(shape) + " (" + elements + " " + type + " values, "
+                    + elements * type.bytes + " bytes) but data_offsets span " + (end - begin) + " bytes");
         }
-        return new Entry(name, shape, begin, end);
+        return new Entry(name, type, shape, begin, end);
     }
 
     private static JsonNode required(Path file, String where, JsonNode entry, String key) {
@@ -433,16 +458,40 @@ public final class SafeTensors {
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer floats = chunk.asFloatBuffer();
         for (Entry entry : byOffset) {
+            if (!entry.dtype().isFloat()) {
+                // skipped, but still hashed: the sha256 covers the whole data section
+                for (long left = entry.end() - entry.begin(); left > 0; ) {
+                    chunk.clear().limit((int) Math.min(CHUNK_BYTES, left));
+                    int read = readFully(file, channel, chunk, position);
+                    position += read;
+                    left -= read;
+                    if (digest != null) {
+                        digest.update(chunk.flip());
+                    }
+                }
+                continue;
+            }
             float[] data = tensors.get(entry.name()).data();
+            int bytes = entry.dtype().bytes;
             for (int from = 0; from < data.length; ) {
-                int count = Math.min(floats.capacity(), data.length - from);
-                chunk.clear().limit(count * Float.BYTES);
+                int count = Math.min(CHUNK_BYTES / bytes, data.length - from);
+                chunk.clear().limit(count * bytes);
                 position += readFully(file, channel, chunk, position);
                 if (digest != null) {
-                    digest.update(chunk.flip());
+                    digest.update(chunk.duplicate().flip());
                 }
-                floats.clear();
-                floats.get(data, from, count);
+                chunk.flip();
+                if (entry.dtype() == DType.F32) {
+                    floats.clear();
+                    floats.get(data, from, count);
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        short half = chunk.getShort(i * 2);
+                        // bfloat16 is a float's top half; IEEE half widens exactly through Float.float16ToFloat
+                        data[from + i] = entry.dtype() == DType.BF16 ? Float.intBitsToFloat(half << 16)
+                                : Float.float16ToFloat(half);
+                    }
+                }
                 from += count;
             }
         }

@@ -74,6 +74,46 @@ public interface Backend extends AutoCloseable {
     void scatterAdd(int n, int[] ids, int cols, float[] dOut, float[] dTable);
 
     /**
+     * LayerNorm of every row of x (cols wide) into y: {@code (x - mean) / sqrt(var + 1e-5) * gamma
+     * + beta} with the biased variance, as PyTorch's; {@code mean[r]} and {@code rstd[r]}
+     * ({@code 1 / sqrt(var + 1e-5)}) receive each row's statistics for the backward pass.
+     */
+    void layerNorm(int rows, int cols, float[] x, float[] gamma, float[] beta, float[] y, float[] mean, float[] rstd);
+
+    /**
+     * The backward pass of {@link #layerNorm}: <em>adds</em> the gradient w.r.t. x to dx (the
+     * residual stream's gradient is already there), and overwrites dGamma and dBeta with the sums
+     * over rows.
+     */
+    void layerNormBackward(int rows, int cols, float[] x, float[] gamma, float[] mean, float[] rstd, float[] dy,
+                           float[] dx, float[] dGamma, float[] dBeta);
+
+    /** {@code y[i] = act(x[i])} for i below n. */
+    void activation(Activation kind, int n, float[] x, float[] y);
+
+    /** {@code dx[i] = dy[i] * act'(x[i])}, x being the forward's input; dx may be dy. */
+    void activationBackward(Activation kind, int n, float[] x, float[] dy, float[] dx);
+
+    /**
+     * Multi-head self-attention of {@code sequences} sequences of {@code length} tokens, every head
+     * at once, with no copy per head. {@code qkv} is {@code [sequences * length, 3 * width]} (width
+     * = heads * headWidth): each row holds the token's q, then k, then v, and head h takes columns
+     * {@code h * headWidth ..} of each. Writes the softmax of {@code q k^T / sqrt(headWidth)} (with
+     * -inf above the diagonal when causal) to {@code probs} {@code [sequences, heads, length,
+     * length]} and those probabilities times v, heads side by side, to out
+     * {@code [sequences * length, width]}.
+     */
+    void attention(int sequences, int length, int heads, int headWidth, boolean causal, float[] qkv, float[] probs,
+                   float[] out);
+
+    /**
+     * The backward pass of {@link #attention}: from the gradient w.r.t. its output, overwrites the
+     * gradient w.r.t. qkv ({@code [sequences * length, 3 * width]}).
+     */
+    void attentionBackward(int sequences, int length, int heads, int headWidth, boolean causal, float[] qkv,
+                           float[] probs, float[] dOut, float[] dQkv);
+
+    /**
      * PyTorch's SGD on n elements: {@code g' = g + weightDecay * w}; with momentum,
      * {@code buf = momentum * buf + g'} and {@code w -= lr * buf}, else {@code w -= lr * g'}.
      * {@code momentumBuffer} is unused (may be null) when momentum is 0.

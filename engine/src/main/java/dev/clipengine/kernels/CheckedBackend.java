@@ -136,6 +136,100 @@ public abstract class CheckedBackend implements Backend {
         adamwStepKernel(n, w, g, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
     }
 
+    @Override
+    public final void layerNorm(int rows, int cols, float[] x, float[] gamma, float[] beta, float[] y, float[] mean,
+                                float[] rstd) {
+        checkLength("x", x, (long) rows * cols);
+        checkLength("gamma", gamma, cols);
+        checkLength("beta", beta, cols);
+        checkLength("y", y, (long) rows * cols);
+        checkLength("mean", mean, rows);
+        checkLength("rstd", rstd, rows);
+        if (cols == 0) {
+            throw new IllegalArgumentException("layerNorm needs at least one column");
+        }
+        layerNormKernel(rows, cols, x, gamma, beta, y, mean, rstd);
+    }
+
+    @Override
+    public final void layerNormBackward(int rows, int cols, float[] x, float[] gamma, float[] mean, float[] rstd,
+                                        float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
+        checkLength("x", x, (long) rows * cols);
+        checkLength("gamma", gamma, cols);
+        checkLength("mean", mean, rows);
+        checkLength("rstd", rstd, rows);
+        checkLength("dy", dy, (long) rows * cols);
+        checkLength("dx", dx, (long) rows * cols);
+        checkLength("dGamma", dGamma, cols);
+        checkLength("dBeta", dBeta, cols);
+        layerNormBackwardKernel(rows, cols, x, gamma, mean, rstd, dy, dx, dGamma, dBeta);
+    }
+
+    @Override
+    public final void activation(Activation kind, int n, float[] x, float[] y) {
+        Objects.requireNonNull(kind, "kind");
+        checkLength("x", x, n);
+        checkLength("y", y, n);
+        activationKernel(kind, n, x, y);
+    }
+
+    @Override
+    public final void activationBackward(Activation kind, int n, float[] x, float[] dy, float[] dx) {
+        Objects.requireNonNull(kind, "kind");
+        checkLength("x", x, n);
+        checkLength("dy", dy, n);
+        checkLength("dx", dx, n);
+        activationBackwardKernel(kind, n, x, dy, dx);
+    }
+
+    @Override
+    public final void attention(int sequences, int length, int heads, int headWidth, boolean causal, float[] qkv,
+                                float[] probs, float[] out) {
+        long rows = checkAttention(sequences, length, heads, headWidth, qkv, probs);
+        checkLength("out", out, rows * heads * headWidth);
+        attentionKernel(sequences, length, heads, headWidth, causal, qkv, probs, out);
+    }
+
+    @Override
+    public final void attentionBackward(int sequences, int length, int heads, int headWidth, boolean causal,
+                                        float[] qkv, float[] probs, float[] dOut, float[] dQkv) {
+        long rows = checkAttention(sequences, length, heads, headWidth, qkv, probs);
+        checkLength("dOut", dOut, rows * heads * headWidth);
+        checkLength("dQkv", dQkv, rows * 3L * heads * headWidth);
+        attentionBackwardKernel(sequences, length, heads, headWidth, causal, qkv, probs, dOut, dQkv);
+    }
+
+    private static long checkAttention(int sequences, int length, int heads, int headWidth, float[] qkv,
+                                       float[] probs) {
+        nonNegative("sequences", sequences);
+        if (length < 1 || heads < 1 || headWidth < 1) {
+            throw new IllegalArgumentException("attention needs length, heads and headWidth of at least 1, got "
+                    + length + ", " + heads + ", " + headWidth);
+        }
+        long rows = (long) sequences * length;
+        checkLength("qkv", qkv, rows * 3L * heads * headWidth);
+        checkLength("probs", probs, (long) sequences * heads * length * length);
+        return rows;
+    }
+
+    protected abstract void layerNormKernel(int rows, int cols, float[] x, float[] gamma, float[] beta, float[] y,
+                                            float[] mean, float[] rstd);
+
+    protected abstract void layerNormBackwardKernel(int rows, int cols, float[] x, float[] gamma, float[] mean,
+                                                    float[] rstd, float[] dy, float[] dx, float[] dGamma,
+                                                    float[] dBeta);
+
+    protected abstract void activationKernel(Activation kind, int n, float[] x, float[] y);
+
+    protected abstract void activationBackwardKernel(Activation kind, int n, float[] x, float[] dy, float[] dx);
+
+    protected abstract void attentionKernel(int sequences, int length, int heads, int headWidth, boolean causal,
+                                            float[] qkv, float[] probs, float[] out);
+
+    protected abstract void attentionBackwardKernel(int sequences, int length, int heads, int headWidth,
+                                                    boolean causal, float[] qkv, float[] probs, float[] dOut,
+                                                    float[] dQkv);
+
     protected abstract void sgemmKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                         float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                                         float beta, float[] c, int cOffset, int ldc);

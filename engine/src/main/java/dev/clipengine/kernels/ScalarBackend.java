@@ -7,6 +7,8 @@ package dev.clipengine.kernels;
  */
 public final class ScalarBackend extends CheckedBackend {
 
+    private final ScalarTransformerKernels transformer = new ScalarTransformerKernels();
+
     @Override
     public String name() {
         return "scalar";
@@ -221,4 +223,39 @@ public final class ScalarBackend extends CheckedBackend {
 
     /** PyTorch's {@code F.normalize} clamp on the norm. */
     static final double NORM_EPSILON = 1e-12;
+
+    @Override
+    protected void layerNormKernel(int rows, int cols, float[] x, float[] gamma, float[] beta, float[] y,
+                                   float[] mean, float[] rstd) {
+        transformer.layerNorm(rows, cols, x, gamma, beta, y, mean, rstd);
+    }
+
+    @Override
+    protected void layerNormBackwardKernel(int rows, int cols, float[] x, float[] gamma, float[] mean, float[] rstd,
+                                           float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
+        transformer.layerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dGamma, dBeta);
+    }
+
+    @Override
+    protected void activationKernel(Activation kind, int n, float[] x, float[] y) {
+        transformer.activation(kind, n, x, y);
+    }
+
+    @Override
+    protected void activationBackwardKernel(Activation kind, int n, float[] x, float[] dy, float[] dx) {
+        transformer.activationBackward(kind, n, x, dy, dx);
+    }
+
+    @Override
+    protected void attentionKernel(int sequences, int length, int heads, int headWidth, boolean causal,
+                                   float[] qkv, float[] probs, float[] out) {
+        transformer.attention(sequences, length, heads, headWidth, causal, qkv, probs, out);
+    }
+
+    @Override
+    protected void attentionBackwardKernel(int sequences, int length, int heads, int headWidth, boolean causal,
+                                           float[] qkv, float[] probs, float[] dOut, float[] dQkv) {
+        transformer.attentionBackward(sequences, length, heads, headWidth, causal, qkv, probs, dOut,
+                dQkv);
+    }
 }

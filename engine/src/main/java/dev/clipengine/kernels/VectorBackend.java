@@ -29,6 +29,9 @@ public class VectorBackend extends CheckedBackend {
     private final WorkerPool pool;
     private final VectorGemm gemm;
     private final OptimizerTask optimizerTask = new OptimizerTask();
+    private final VectorLayerNorm layerNorm;
+    private final VectorActivation activation;
+    private final VectorAttention attention;
     /** Scratch for summing one vector's lanes in a fixed order. */
     private final float[] lanes = new float[LANES];
     /** softmaxColumns' per-column maxima and sums, padded to whole vectors; grown on demand. */
@@ -44,6 +47,9 @@ public class VectorBackend extends CheckedBackend {
         this.threads = threads;
         this.pool = new WorkerPool(threads, "clip-engine-vector");
         this.gemm = new VectorGemm(pool);
+        this.layerNorm = new VectorLayerNorm(pool);
+        this.activation = new VectorActivation(pool);
+        this.attention = new VectorAttention(pool);
     }
 
     @Override
@@ -484,6 +490,40 @@ public class VectorBackend extends CheckedBackend {
      * formulas are ScalarBackend's with the same operations in the same order (no FMA), so each
      * element's result is exactly the reference's whichever thread computes it.
      */
+    @Override
+    protected void layerNormKernel(int rows, int cols, float[] x, float[] gamma, float[] beta, float[] y,
+                                   float[] mean, float[] rstd) {
+        layerNorm.forward(rows, cols, x, gamma, beta, y, mean, rstd);
+    }
+
+    @Override
+    protected void layerNormBackwardKernel(int rows, int cols, float[] x, float[] gamma, float[] mean, float[] rstd,
+                                           float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
+        layerNorm.backward(rows, cols, x, gamma, mean, rstd, dy, dx, dGamma, dBeta);
+    }
+
+    @Override
+    protected void activationKernel(Activation kind, int n, float[] x, float[] y) {
+        activation.forward(kind, n, x, y);
+    }
+
+    @Override
+    protected void activationBackwardKernel(Activation kind, int n, float[] x, float[] dy, float[] dx) {
+        activation.backward(kind, n, x, dy, dx);
+    }
+
+    @Override
+    protected void attentionKernel(int sequences, int length, int heads, int headWidth, boolean causal,
+                                   float[] qkv, float[] probs, float[] out) {
+        attention.forward(sequences, length, heads, headWidth, causal, qkv, probs, out);
+    }
+
+    @Override
+    protected void attentionBackwardKernel(int sequences, int length, int heads, int headWidth, boolean causal,
+                                           float[] qkv, float[] probs, float[] dOut, float[] dQkv) {
+        attention.backward(sequences, length, heads, headWidth, causal, qkv, probs, dOut, dQkv);
+    }
+
     private final class OptimizerTask implements WorkerPool.Task {
         private boolean adamw;
         private int n;

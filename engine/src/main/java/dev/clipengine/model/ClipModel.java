@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parameters of an MLP CLIP model (contract section 1): a text tower (token embedding,
- * linear + ReLU encoder, projection), an image tower (linear + ReLU patch encoder, projection) and
- * the log of the logit scale. Tensor names and shapes are the checkpoint's, in its order.
+ * The parameters of a CLIP model of either family, by name, with its config and vocabulary: for
+ * the card's family a text tower (token embedding, linear + ReLU encoder, projection), an image
+ * tower (linear + ReLU patch encoder, projection) and the log of the logit scale; for the
+ * transformer family OpenAI's tensors ({@link TransformerTensors}). Tensor names and shapes are
+ * the checkpoint's, in its order.
  */
 public final class ClipModel {
 
@@ -35,17 +37,6 @@ public final class ClipModel {
     private final Vocabulary vocabulary;
     private final Map<String, Tensor> tensors;
 
-    final Tensor tokenEmbedding;
-    final Tensor textEncoderWeight;
-    final Tensor textEncoderBias;
-    final Tensor textProjectionWeight;
-    final Tensor textProjectionBias;
-    final Tensor imageEncoderWeight;
-    final Tensor imageEncoderBias;
-    final Tensor imageProjectionWeight;
-    final Tensor imageProjectionBias;
-    final Tensor logitScale;
-
     /**
      * A model from named tensors (e.g. read from a file). Every tensor the config needs must be
      * there with its exact shape; {@code logit_scale} may be {@code []} or {@code [1]}.
@@ -53,14 +44,19 @@ public final class ClipModel {
      * @param source names the tensors' origin in error messages, e.g. a file path
      */
     public ClipModel(ModelConfig config, Vocabulary vocabulary, Map<String, Tensor> named, String source) {
-        if (vocabulary.size() != config.vocabSize()) {
+        boolean wordTokens = !(config instanceof TransformerConfig t) || TransformerConfig.WORDS.equals(t.tokenizer());
+        if (wordTokens ? vocabulary == null : vocabulary != null) {
+            throw new IllegalArgumentException(wordTokens ? "a model with the word tokenizer needs its vocabulary"
+                    : "a model with CLIP's tokenizer has no word vocabulary");
+        }
+        if (wordTokens && vocabulary.size() != config.vocabSize()) {
             throw new BadInputException(source + ": the vocabulary has " + vocabulary.size()
                     + " words but the config says vocab_size " + config.vocabSize());
         }
         this.config = config;
         this.vocabulary = vocabulary;
         this.tensors = new LinkedHashMap<>();
-        Map<String, int[]> shapes = expectedShapes(config);
+        Map<String, int[]> shapes = config.tensorShapes();
         for (Map.Entry<String, int[]> entry : shapes.entrySet()) {
             String name = entry.getKey();
             Tensor tensor = named.get(name);
@@ -82,39 +78,38 @@ public final class ClipModel {
                         + shapes.size() + " tensors of the model)");
             }
         }
-        tokenEmbedding = tensors.get(TOKEN_EMBEDDING);
-        textEncoderWeight = tensors.get(TEXT_ENCODER_WEIGHT);
-        textEncoderBias = tensors.get(TEXT_ENCODER_BIAS);
-        textProjectionWeight = tensors.get(TEXT_PROJECTION_WEIGHT);
-        textProjectionBias = tensors.get(TEXT_PROJECTION_BIAS);
-        imageEncoderWeight = tensors.get(IMAGE_ENCODER_WEIGHT);
-        imageEncoderBias = tensors.get(IMAGE_ENCODER_BIAS);
-        imageProjectionWeight = tensors.get(IMAGE_PROJECTION_WEIGHT);
-        imageProjectionBias = tensors.get(IMAGE_PROJECTION_BIAS);
-        logitScale = tensors.get(LOGIT_SCALE);
     }
 
     /**
-     * A new model with PyTorch's default initialisation: embeddings N(0, 1), every Linear's weight
-     * and bias U(-1/sqrt(in), 1/sqrt(in)); {@code logit_scale} ln(1/0.07) when learnable, else 0.
+     * A new model from the seed. The card's family takes PyTorch's default initialisation:
+     * embeddings N(0, 1), every Linear's weight and bias U(-1/sqrt(in), 1/sqrt(in));
+     * {@code logit_scale} ln(1/0.07) when learnable, else 0. The transformer family takes
+     * open_clip's ({@link TransformerTensors#initialize}).
      */
     public static ClipModel initialize(ModelConfig config, Vocabulary vocabulary, long seed) {
         Rng rng = new Rng(seed);
         Map<String, Tensor> named = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> entry : expectedShapes(config).entrySet()) {
+        for (Map.Entry<String, int[]> entry : config.tensorShapes().entrySet()) {
             named.put(entry.getKey(), Tensor.zeros(entry.getKey(), entry.getValue()));
         }
+        switch (config) {
+            case MlpConfig mlp -> initializeMlp(mlp, named, rng);
+            case TransformerConfig transformer -> TransformerTensors.initialize(transformer, named, rng);
+        }
+        return new ClipModel(config, vocabulary, named, "new model");
+    }
+
+    private static void initializeMlp(MlpConfig config, Map<String, Tensor> named, Rng rng) {
         fillNormal(named.get(TOKEN_EMBEDDING), rng);
         initLinear(named, "text.encoder", config.wordDim(), rng);
         initLinear(named, "text.projection", config.textHidden(), rng);
         initLinear(named, "image.encoder", config.patchDim(), rng);
         initLinear(named, "image.projection", config.imageHidden(), rng);
         named.get(LOGIT_SCALE).data()[0] = config.learnableScale() ? (float) INITIAL_LOGIT_SCALE : 0f;
-        return new ClipModel(config, vocabulary, named, "new model");
     }
 
-    /** The names and shapes of the contract's table, in its order. */
-    public static Map<String, int[]> expectedShapes(ModelConfig c) {
+    /** The card family's tensors, in the order its files list them (docs/formats.md). */
+    static Map<String, int[]> mlpShapes(MlpConfig c) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         shapes.put(TOKEN_EMBEDDING, new int[] {c.vocabSize(), c.wordDim()});
         shapes.put(TEXT_ENCODER_WEIGHT, new int[] {c.textHidden(), c.wordDim()});
@@ -150,11 +145,12 @@ public final class ClipModel {
         return config;
     }
 
+    /** The words of the word tokenizer, or null for a model with CLIP's byte-pair tokenizer. */
     public Vocabulary vocabulary() {
         return vocabulary;
     }
 
-    /** Every tensor, in the contract's order. */
+    /** Every tensor, in the file's order. */
     public List<Tensor> tensors() {
         return List.copyOf(tensors.values());
     }
@@ -169,13 +165,13 @@ public final class ClipModel {
 
     /** The log of the logit scale. */
     public float logitScale() {
-        return logitScale.data()[0];
+        return tensors.get(LOGIT_SCALE).data()[0];
     }
 
-    /** Keeps a learnable scale within [0, ln 100], outside any gradient (contract section 1). */
+    /** Keeps a learnable scale within [0, ln 100], outside any gradient (docs/model.md). */
     public void clampLogitScale() {
         if (config.learnableScale()) {
-            float[] s = logitScale.data();
+            float[] s = tensors.get(LOGIT_SCALE).data();
             s[0] = (float) Math.min(Math.max(s[0], 0.0), MAX_LOGIT_SCALE);
         }
     }

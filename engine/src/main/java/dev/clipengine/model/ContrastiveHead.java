@@ -7,7 +7,7 @@ import dev.clipengine.kernels.Backend;
  * {@code scale * v_i . t_j} (rows images, columns captions), cross-entropy with the diagonal as
  * target both along rows (image to text) and along columns (text to image), averaged.
  */
-final class ContrastiveHead {
+public final class ContrastiveHead {
 
     private final float[] logits;
     private final float[] rowProbabilities;

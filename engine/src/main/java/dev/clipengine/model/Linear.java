@@ -15,6 +15,13 @@ final class Linear {
         backend.addBias(rows, out, y, bias);
     }
 
+    /** y[rows, out] += x[rows, in] W^T + b: a residual branch added onto the stream it leaves. */
+    static void addForward(Backend backend, int rows, int in, int out, float[] x, float[] weight, float[] bias,
+                           float[] y) {
+        backend.sgemm(false, true, rows, out, in, 1f, x, 0, in, weight, 0, in, 1f, y, 0, out);
+        backend.addBias(rows, out, y, bias);
+    }
+
     /**
      * Overwrites dWeight = dy^T x and dBias = the column sums of dy; and, when dx is not null,
      * dx = dy W.

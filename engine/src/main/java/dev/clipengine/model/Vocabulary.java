@@ -17,6 +17,9 @@ import java.util.Map;
 public final class Vocabulary {
 
     public static final String UNKNOWN = "<unk>";
+    /** The transformer's start-of-text and end-of-text words, the last two of its vocabulary. */
+    public static final String START = "<start>";
+    public static final String END = "<end>";
 
     private final List<String> words;
     private final Map<String, Integer> ids;
@@ -89,6 +92,31 @@ public final class Vocabulary {
         int[] ids = new int[maxTokens];
         int n = encode(caption, maxTokens, ids, 0, where);
         return java.util.Arrays.copyOf(ids, n);
+    }
+
+    /**
+     * This vocabulary with {@code <start>} and {@code <end>} as its last two words, as a
+     * transformer with the word tokenizer needs (its end-of-text token must be the largest id);
+     * itself when they are already there.
+     */
+    public Vocabulary withFraming() {
+        int n = words.size();
+        if (n >= 3 && START.equals(words.get(n - 2)) && END.equals(words.get(n - 1))) {
+            return this;
+        }
+        List<String> framed = new ArrayList<>(words);
+        framed.add(START);
+        framed.add(END);
+        return new Vocabulary(framed);
+    }
+
+    /** The id of a word of this vocabulary; an unknown word is an error, not {@code <unk>}. */
+    public int id(String word) {
+        Integer id = ids.get(word);
+        if (id == null) {
+            throw new BadInputException("vocabulary: no word '" + word + "'");
+        }
+        return id;
     }
 
     public int size() {

@@ -54,7 +54,7 @@ public record CardSetup(List<String> captions, ClipModel model, float[] patches)
         values.put(ClipModel.LOGIT_SCALE, new float[] {0});
         ModelConfig config = config(vocabulary);
         Map<String, Tensor> named = new LinkedHashMap<>();
-        ClipModel.expectedShapes(config).forEach((name, shape) -> named.put(name, new Tensor(name, shape,
+        config.tensorShapes().forEach((name, shape) -> named.put(name, new Tensor(name, shape,
                 values.get(name))));
         float[] patches = {
                 2, 2, 1, 0,  0, 0, 0, 2,   // I1

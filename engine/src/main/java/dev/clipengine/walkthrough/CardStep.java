@@ -2,8 +2,9 @@ package dev.clipengine.walkthrough;
 
 import dev.clipengine.data.Batch;
 import dev.clipengine.kernels.Backend;
-import dev.clipengine.model.ClipGraph;
+import dev.clipengine.model.MlpGraph;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Tensor;
 import dev.clipengine.training.Sgd;
@@ -45,7 +46,7 @@ public final class CardStep {
      */
     public static CardTrace run(CardSetup setup, Backend backend, double scale, float learningRate) {
         ClipModel model = setup.model();
-        ModelConfig config = model.config();
+        MlpConfig config = (MlpConfig) model.config();
         int n = setup.captions().size();
         int dim = config.embedDim();
         model.tensor(ClipModel.LOGIT_SCALE).data()[0] = (float) Math.log(scale);
@@ -63,11 +64,11 @@ public final class CardStep {
             imageStart[k] = k * CardSetup.PATCHES_PER_IMAGE;
         }
 
-        ClipGraph graph = new ClipGraph(model, backend, n, CardSetup.PATCHES_PER_IMAGE);
+        MlpGraph graph = new MlpGraph(model, backend, n, CardSetup.PATCHES_PER_IMAGE);
         Map<String, Matrix> weights = snapshot(model.tensors(), TRAINED);
         double loss = graph.forward(batch);
         graph.backward();
-        ClipGraph.Activations a = graph.activations();
+        MlpGraph.Activations a = graph.activations();
         int tokens = batch.tokenCount();
         CardTrace.Side text = new CardTrace.Side(
                 Matrix.of(a.tokenVectors(), tokens, config.wordDim()),
@@ -104,7 +105,7 @@ public final class CardStep {
      * kernel at scale 1) and the exponentials of the logits, whose row and column sums are the
      * exponentials of the log-sum-exps the softmax kernels return.
      */
-    private static CardTrace.Head head(Backend backend, ClipGraph.Activations a, int n, int dim, double loss) {
+    private static CardTrace.Head head(Backend backend, MlpGraph.Activations a, int n, int dim, double loss) {
         float[] similarities = new float[n * n];
         backend.sgemm(false, true, n, n, dim, 1f, a.imageEmbeddings(), 0, dim, a.textEmbeddings(), 0, dim,
                 0f, similarities, 0, n);

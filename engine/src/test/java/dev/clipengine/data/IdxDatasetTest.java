@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Vocabulary;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -214,7 +215,7 @@ class IdxDatasetTest {
     void everyCaptionEncodesWithAVocabularyOfAllCaptions() {
         TemplateCaptions captions = IdxDataset.Kind.FASHION_MNIST.captions();
         Vocabulary vocabulary = Vocabulary.fromCaptions(captions.allCaptions());
-        int[][][] ids = captions.encode(vocabulary, 16);
+        int[][][] ids = captions.encode(dev.clipengine.model.Tokenizer.of(ModelConfig.standard(vocabulary.size()), vocabulary));
         assertEquals(10, ids.length);
         for (int[][] ofClass : ids) {
             for (int[] caption : ofClass) {

@@ -228,14 +228,14 @@ class SafeTensorsTest {
                 Arguments.of("duplicate key", "{" + a + "," + a + "}", 8, "header is not valid JSON"),
                 Arguments.of("nested too deeply", "[".repeat(100_000), 0, "header is not valid JSON"),
                 Arguments.of("an array", "[1, 2]", 0, "header is not a JSON object"),
-                Arguments.of("a name on two lines", "{\"a\\nb\":{\"dtype\":\"F16\",\"shape\":[],\"data_offsets\":[0,2]}}", 2,
-                        "tensor 'a b' has dtype F16"),
+                Arguments.of("a name on two lines", "{\"a\\nb\":{\"dtype\":\"U16\",\"shape\":[],\"data_offsets\":[0,2]}}", 2,
+                        "tensor 'a b' has dtype U16"),
                 Arguments.of("not an entry object", "{\"a\":5}", 0, "tensor 'a' is not described by an object"),
                 Arguments.of("no dtype", "{\"a\":{\"shape\":[2],\"data_offsets\":[0,8]}}", 8, "tensor 'a' has no dtype"),
                 Arguments.of("no shape", "{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, "tensor 'a' has no shape"),
                 Arguments.of("no offsets", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2]}}", 8, "tensor 'a' has no data_offsets"),
-                Arguments.of("F16", "{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4,
-                        "tensor 'a' has dtype F16; only F32 is supported"),
+                Arguments.of("F64", "{\"a\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}", 16,
+                        "tensor 'a' has dtype F64; only F32, F16, BF16 (and I64 buffers, skipped) are supported"),
                 Arguments.of("shape mismatch", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,16]}}", 16,
                         "tensor 'a' has shape [2, 3] (6 F32 values, 24 bytes) but data_offsets span 16 bytes"),
                 Arguments.of("negative dimension", "{\"a\":{\"dtype\":\"F32\",\"shape\":[-2,-2],\"data_offsets\":[0,16]}}", 16,
@@ -262,6 +262,21 @@ class SafeTensorsTest {
                 Arguments.of("metadata not an object", "{\"__metadata__\":[\"pt\"]}", 0, "__metadata__ is not an object of strings"),
                 Arguments.of("metadata not strings", "{\"__metadata__\":{\"steps\":5}}", 0,
                         "__metadata__ value of 'steps' is not a string"));
+    }
+
+    @Test
+    void widensHalfAndBfloat16AndSkipsIntegerBuffers() throws IOException {
+        // 1.5 and -2 as IEEE half (0x3E00, 0xC000) and as bfloat16 (0x3FC0, 0xC000); an I64 buffer of 2
+        String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[4,8]},"
+                + "\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[8,24]}}";
+        byte[] data = new byte[24];
+        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3E00).putShort((short) 0xC000)
+                .putShort((short) 0x3FC0).putShort((short) 0xC000).putLong(7).putLong(9);
+        SafeTensors.Contents contents = SafeTensors.read(craft("halves.safetensors", header, data));
+        assertArrayEquals(new float[] {1.5f, -2f}, contents.tensors().get("h").data());
+        assertArrayEquals(new float[] {1.5f, -2f}, contents.tensors().get("b").data());
+        assertEquals(java.util.Set.of("h", "b"), contents.tensors().keySet());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
 /** What the kernel tests share: the backends under test, random data and the contract's tolerance check. */
-final class KernelTesting {
+public final class KernelTesting {
 
     /** The reference every backend is compared with. */
     static final Backend REFERENCE = new ScalarBackend();
@@ -54,7 +54,7 @@ final class KernelTesting {
      * The backends under test with 1 and 2 threads, for {@code @MethodSource}: new instances each
      * time, since JUnit closes a test's arguments when it ends.
      */
-    static Stream<Named<Backend>> backendsUnderTest() {
+    public static Stream<Named<Backend>> backendsUnderTest() {
         return FACTORIES.values().stream()
                 .flatMap(factory -> Stream.of(factory.apply(1), factory.apply(2)))
                 .map(backend -> Named.of(backend.describe(), backend));

@@ -13,7 +13,7 @@ final class DoubleReference {
     private DoubleReference() {
     }
 
-    static double loss(ModelConfig c, Map<String, double[]> p, Batch batch) {
+    static double loss(MlpConfig c, Map<String, double[]> p, Batch batch) {
         int n = batch.size();
         double[][] v = new double[n][];
         double[][] t = new double[n][];

@@ -43,7 +43,7 @@ class GradientCheckTest {
     @MethodSource("cases")
     void analyticGradientsMatchFiniteDifferences(String backendName, boolean normalize, boolean learnable) {
         // awkward sizes: 3 channels of 2x2 patches (12 values), hidden 7 and 5, embed 3, captions of 1-4 words
-        ModelConfig config = new ModelConfig(4, 2, 3, 9, 5, 7, 5, 3, 4, normalize, learnable);
+        MlpConfig config = new MlpConfig(4, 2, 3, 9, 5, 7, 5, 3, 4, normalize, learnable);
         Vocabulary vocabulary = new Vocabulary(List.of("<unk>", "a", "b", "c", "d", "e", "f", "g", "h"));
         ClipModel model = ClipModel.initialize(config, vocabulary, 42);
         // a scale away from 0 and 1 so its gradient is exercised at a general point
@@ -51,7 +51,7 @@ class GradientCheckTest {
         Batch batch = batch(config, vocabulary, 5);
 
         try (Backend backend = backendNamed(backendName)) {
-            ClipGraph graph = new ClipGraph(model, backend, 5);
+            ClipGraph graph = ClipGraph.create(model, backend, 5);
             double loss = graph.forward(batch);
             graph.backward();
 

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelFileTest {
 
-    private static final ModelConfig CONFIG = new ModelConfig(8, 4, 3, 4, 5, 6, 7, 3, 4, true, true);
+    private static final ModelConfig CONFIG = new MlpConfig(8, 4, 3, 4, 5, 6, 7, 3, 4, true, true);
     private static final Vocabulary VOCABULARY = new Vocabulary(List.of("<unk>", "red", "blue", "circle"));
 
     @Test

@@ -8,6 +8,7 @@ import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.Backends;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Vocabulary;
 
@@ -17,7 +18,7 @@ import java.nio.file.Path;
 final class TrainingRuns {
 
     /** Small enough for a test, big enough that every kernel takes its vector paths and tails. */
-    static final ModelConfig CONFIG = new ModelConfig(16, 4, 3, 1, 19, 37, 45, 21, 8, true, true);
+    static final ModelConfig CONFIG = new MlpConfig(16, 4, 3, 1, 19, 37, 45, 21, 8, true, true);
 
     /** 256 pairs in batches of 32: an epoch is 8 steps. */
     static final int BATCH = 32;
@@ -45,7 +46,7 @@ final class TrainingRuns {
                 optimizer, optimizer.equals("sgd") ? 0.9f : 0f, 0.1f, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2,
                 AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0, 0, false);
         EncodedPairs pairs = new EncodedPairs(model.config(), vocabulary, data.train(), "shapes");
-        return new Trainer(new ClipGraph(model, backend, BATCH), pairs, options);
+        return new Trainer(ClipGraph.create(model, backend, BATCH), pairs, options);
     }
 
     /** Trains as {@link #train} would and saves the model: {@code backend threads optimizer steps out-file}. */

@@ -28,7 +28,7 @@ public final class WarmStepAllocation {
         Vocabulary vocabulary = Vocabulary.fromCaptions(data.train().stream().map(e -> e.caption()).toList());
         ClipModel model = ClipModel.initialize(TrainingRuns.CONFIG.withVocabSize(vocabulary.size()), vocabulary, 1);
         try (Backend backend = Backends.create(backendName, 2)) {
-            ClipGraph graph = new ClipGraph(model, backend, 32);
+            ClipGraph graph = ClipGraph.create(model, backend, 32);
             List<TrainedTensor> trained = new ArrayList<>();
             for (Tensor t : model.tensors()) {
                 trained.add(new TrainedTensor(t, graph.gradients().get(t.name())));

@@ -4,6 +4,7 @@ import dev.clipengine.bench.BenchmarkModels;
 import dev.clipengine.bench.BenchmarkSettings;
 import dev.clipengine.bench.BenchmarkSetup;
 import dev.clipengine.kernels.Backend;
+import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Level;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 public abstract class OperatorBenchmark extends BenchmarkSettings {
 
-    static final ModelConfig MODEL = BenchmarkModels.config("benchmark");
+    static final MlpConfig MODEL = (MlpConfig) BenchmarkModels.config("benchmark");
     static final int BATCH = BenchmarkModels.BATCH_SIZE;
 
     @Param({"scalar", "vector"})

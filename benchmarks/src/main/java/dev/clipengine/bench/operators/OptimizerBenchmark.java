@@ -28,7 +28,7 @@ public class OptimizerBenchmark extends OperatorBenchmark {
     @Override
     void prepare() {
         List<TrainedTensor> trained = new ArrayList<>();
-        for (Map.Entry<String, int[]> entry : ClipModel.expectedShapes(MODEL).entrySet()) {
+        for (Map.Entry<String, int[]> entry : MODEL.tensorShapes().entrySet()) {
             int size = Math.toIntExact(Tensor.size(entry.getValue()));
             Tensor weight = new Tensor(entry.getKey(), entry.getValue(), randomFloats(size));
             Tensor gradient = new Tensor(entry.getKey(), entry.getValue(), randomFloats(size));
