@@ -43,8 +43,11 @@ final class TrainingFlags {
 
     static final class ModelSource {
         @Option(names = "--model", paramLabel = "CONFIG", defaultValue = ModelConfigs.DEFAULT,
-                description = "Model config: 'default', 'seed' (the walkthrough card's tiny model), 'benchmark' "
-                        + "(the fixed model speed is measured on) or a JSON file with the config keys.")
+                description = "Model config. The card's linear + ReLU towers: 'default', 'seed' (the walkthrough "
+                        + "card's tiny model), 'benchmark' (the fixed model speed is measured on). Transformers "
+                        + "(OpenAI's CLIP ViT architecture): 'vit-tiny' (sized for the built-in data), 'vit-fashion' "
+                        + "(Fashion-MNIST), 'vit-bench' (the fixed transformer speed is measured on), 'ViT-B-32', "
+                        + "'ViT-B-16'. Or a JSON file with the config keys (docs/formats.md).")
         String model = ModelConfigs.DEFAULT;
 
         @Option(names = "--init", paramLabel = "CHECKPOINT",
