@@ -44,8 +44,10 @@ public final class TrainingStep {
     private final List<Tensor> moments;
     private final List<float[]> initialWeights = new ArrayList<>();
 
-    public TrainingStep(ModelConfig config, Backend backend, int batchSize, long seed) {
-        Vocabulary vocabulary = syntheticVocabulary(config.vocabSize());
+    public TrainingStep(ModelConfig shape, Backend backend, int batchSize, long seed) {
+        // a transformer's word tokenizer adds <start> and <end> to the words
+        Vocabulary vocabulary = shape.vocabularyFor(syntheticVocabulary(shape.vocabSize()));
+        ModelConfig config = shape.withVocabSize(vocabulary.size());
         model = ClipModel.initialize(config, vocabulary, seed);
         graph = ClipGraph.create(model, backend, batchSize);
         optimizer = new AdamW(backend, trainedTensors(model, graph), AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2,

@@ -61,7 +61,7 @@ public class TrainingStepBenchmark extends BenchmarkSettings {
     }
 
     public static class Step extends PlannedStep {
-        @Param({"seed", "default", "benchmark"})
+        @Param({"seed", "default", "benchmark", "vit-bench"})
         public String model;
 
         @Param({"vector", "blas", "javacpp"})

@@ -26,11 +26,17 @@ final class VectorGemm implements WorkerPool.Task {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    /** Rows of the register tile: 6 rows x 4 vectors use 24 of AVX-512's 32 registers. */
+    /** Rows of the register tile. */
     static final int MR = 6;
+    /**
+     * Whether the tile may be 4 vectors wide: 6 x 4 accumulators, 4 panel vectors and a broadcast
+     * fill AVX-512's 32 registers. AVX2 has 16: there 24 accumulators spill to the stack on every
+     * multiply-add, and the tile is 6 x 2 (12 accumulators), the classic AVX2 micro-kernel.
+     */
+    static final boolean WIDE_TILE = SPECIES.vectorBitSize() >= 512;
     /** Columns of the register tile and of a packed panel. */
-    static final int NR = 4 * LANES;
-    /** Depth of a packed block: a KC x NR panel (32 KiB with AVX-512) fits in L1. */
+    static final int NR = (WIDE_TILE ? 4 : 2) * LANES;
+    /** Depth of a packed block: a KC x NR panel (32 KiB with AVX-512, 8 KiB with AVX2) fits in L1. */
     static final int KC = 128;
     /** Rows of A swept over one packed block of B before moving on; their KC-deep slice stays in L2. */
     private static final int MC = 32 * MR;
@@ -261,8 +267,9 @@ final class VectorGemm implements WorkerPool.Task {
     private void tile(int rows, int cols, int kc, int aIndex, int rowStride, int depthStride,
                       float[] panel, int panelIndex, int i, int j, float cScale, int worker) {
         float[] sums = sumTiles[worker];
-        if (cols <= 2 * LANES) {
-            // a panel at most half full (a narrow C, or its last columns): the empty half is skipped
+        if (!WIDE_TILE || cols <= 2 * LANES) {
+            // two vectors wide: the whole panel on AVX2, or a wide panel at most half full (a narrow C,
+            // or its last columns), whose empty half is skipped
             halfPanelKernel(kc, a, aIndex, rowStride, rows, depthStride, panel, panelIndex, sums);
         } else {
             microKernel(kc, a, aIndex, rowStride, rows, depthStride, panel, panelIndex, sums);
