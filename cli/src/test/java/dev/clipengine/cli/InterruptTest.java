@@ -1,6 +1,8 @@
 package dev.clipengine.cli;
 
 import dev.clipengine.io.ModelFile;
+import dev.clipengine.io.TrainingCheckpoint;
+import dev.clipengine.model.ClipModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,22 +11,25 @@ import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SIGTERM during training: the step finishes, the model is saved, the exit status is 143. */
+/** SIGTERM during training: the step finishes, its model and checkpoint are saved, the exit status is 143. */
 class InterruptTest {
 
     @Test
-    void sigtermSavesTheModelAndExits143(@TempDir Path dir) throws Exception {
+    void sigtermFinishesTheStepSavesItsModelAndExits143(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.safetensors");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> options = List.of("--model", "seed", "--batch-size", "8", "--backend", "vector", "--no-pictures");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "--model", "seed", "--epochs", "100000", "--batch-size", "8",
-                "--log-every", "50", "--out", model.toString());
+                Main.class.getName(), "train", "--epochs", "100000", "--log-every", "50", "--out", model.toString()));
+        command.addAll(options);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
@@ -41,8 +46,25 @@ class InterruptTest {
         }
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), output.toString());
         assertEquals(143, process.exitValue(), output.toString());
-        assertTrue(output.toString().contains("interrupted by SIGTERM"), output.toString());
-        assertNotNull(ModelFile.load(model), "the saved model loads");
+        Matcher stopped = Pattern.compile("interrupted by SIGTERM after step (\\d+) of (\\d+)").matcher(output);
+        assertTrue(stopped.find(), output.toString());
+        long step = Long.parseLong(stopped.group(1));
+        assertTrue(step >= 50 && step < Long.parseLong(stopped.group(2)), "stopped between the first line and the end: "
+                + output);
+
+        // the saved model is the one after that step, whole: an uninterrupted run of as many steps ends with it
+        Path whole = dir.resolve("whole.safetensors");
+        List<String> uninterrupted = new java.util.ArrayList<>(List.of("train", "--steps", Long.toString(step),
+                "--quiet", "--out", whole.toString()));
+        uninterrupted.addAll(options);
+        TrainCommandTest.Result r = TrainCommandTest.run(uninterrupted.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        assertBitwiseEqual(ModelFile.load(whole), ModelFile.load(model), "the model saved on SIGTERM");
+
+        // and the run is saved to a checkpoint of that step, beside the model
+        Path checkpoint = dir.resolve(TrainingCheckpoint.fileName(step));
+        assertTrue(output.toString().contains(checkpoint.toString()), output.toString());
+        assertBitwiseEqual(ModelFile.load(whole), TrainingCheckpoint.load(checkpoint).model(), "the checkpoint's model");
     }
 
     @Test
@@ -79,8 +101,10 @@ class InterruptTest {
                 whole.toString()));
         uninterrupted.addAll(options);
         assertEquals(0, TrainCommandTest.run(uninterrupted.toArray(String[]::new)).status());
-        var expected = ModelFile.load(whole);
-        var actual = ModelFile.load(resumed);
+        assertBitwiseEqual(ModelFile.load(whole), ModelFile.load(resumed), "the resumed run's model");
+    }
+
+    private static void assertBitwiseEqual(ClipModel expected, ClipModel actual, String what) {
         for (var t : expected.tensors()) {
             int[] a = new int[t.size()];
             int[] b = new int[t.size()];
@@ -88,7 +112,7 @@ class InterruptTest {
                 a[i] = Float.floatToRawIntBits(t.data()[i]);
                 b[i] = Float.floatToRawIntBits(actual.tensor(t.name()).data()[i]);
             }
-            assertArrayEquals(a, b, t.name());
+            assertArrayEquals(a, b, what + ": " + t.name());
         }
     }
 }

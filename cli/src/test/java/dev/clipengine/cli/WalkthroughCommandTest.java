@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * The printed walkthrough against the card's loss written again here in double precision: every
@@ -155,8 +156,9 @@ class WalkthroughCommandTest {
         TrainCommandTest.Result r = TrainCommandTest.run("walkthrough", "--png", png.toString());
         assertEquals(0, r.status(), r.err());
         if (r.err().contains("no picture drawn")) {
+            // the run still succeeds and leaves no file, but the picture itself went untested here
             assertFalse(Files.exists(png));
-            return;
+            abort("this JVM cannot draw (" + r.err().strip() + "): the picture is not tested");
         }
         assertTrue(r.out().strip().endsWith("picture: " + png), r.out());
         assertNotNull(ImageIO.read(png.toFile()), "a readable PNG");

@@ -22,7 +22,7 @@ public class VectorBackend extends CheckedBackend {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Element-wise updates shorter than this per thread run on the caller alone: a hand-off costs microseconds. */
-    private static final int PARALLEL_MIN_ELEMENTS = 1 << 16;
+    static final int PARALLEL_MIN_ELEMENTS = 1 << 16;
     private static final float NORM_EPSILON = (float) ScalarBackend.NORM_EPSILON;
 
     private final int threads;

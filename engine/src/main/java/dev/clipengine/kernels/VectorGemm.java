@@ -43,11 +43,11 @@ final class VectorGemm implements WorkerPool.Task {
     /** Columns packed at a time, so the packed block of B (KC x NC) stays in L2. */
     private static final int NC = 16 * NR;
     /** Below this many multiply-adds a product runs on one thread: splitting it costs more than it saves. */
-    private static final long PARALLEL_MIN_FMAS = 128L * 128 * 128;
+    static final long PARALLEL_MIN_FMAS = 128L * 128 * 128;
     /** Parts a thread gets, at most, when a product is split. */
     private static final int PARTS_PER_THREAD = 4;
     /** The smallest part worth handing to a thread, in multiply-adds. */
-    private static final long PART_MIN_FMAS = 1L << 20;
+    static final long PART_MIN_FMAS = 1L << 20;
 
     private final WorkerPool pool;
     /** Per worker: packed panels of op(B), grown on demand. */

@@ -1,31 +1,22 @@
 package dev.clipengine.training;
 
-import dev.clipengine.data.Batch;
-import dev.clipengine.data.EncodedPairs;
-import dev.clipengine.data.PairDataset;
-import dev.clipengine.data.ShapesDataset;
-import dev.clipengine.kernels.Backend;
-import dev.clipengine.kernels.Backends;
-import dev.clipengine.model.ClipGraph;
-import dev.clipengine.model.ClipModel;
-import dev.clipengine.model.Tensor;
-import dev.clipengine.model.Vocabulary;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A warm training step (forward, backward, optimizer update) allocates nothing on the training thread. */
+/**
+ * A warm training step (forward, backward, optimizer update) allocates nothing, neither on the
+ * training thread nor on the compute pool's threads it shares products and updates with.
+ */
 class StepAllocationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"adamw", "sgd"})
     void aWarmStepAllocatesNothing(String optimizerName) {
-        assertEquals(0, WarmStepAllocation.lastStepBytes("vector", optimizerName), "bytes allocated by the last of "
-                + "3000 steps");
+        WarmStepAllocation.Allocation last = WarmStepAllocation.lastStep("vector", optimizerName);
+        assertEquals(1, last.workers(), "the pool's worker threads beside the training thread");
+        assertEquals(0, last.callerBytes(), "bytes the training thread allocated in the last of 3000 steps");
+        assertEquals(0, last.workerBytes(), "bytes the pool's threads allocated in the last of 3000 steps");
     }
 }

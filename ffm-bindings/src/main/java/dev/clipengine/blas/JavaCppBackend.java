@@ -11,9 +11,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * {@code libjniopenblas_nolapack}, the binding without LAPACK).
  *
  * <p>Products use the binding's {@code float[]} overload, the one that takes the engine's arrays
- * as they are (see the README for its measured cost against the pointer overload); a matrix at a
- * non-zero offset goes through the heap {@link FloatBuffer} overload, which the binding reads at
- * the buffer's position. Other operators are the inherited Vector API kernels.
+ * as they are (see docs/openblas.md for its measured cost against the pointer overload); a
+ * matrix at a non-zero offset goes through the heap {@link FloatBuffer} overload, which the
+ * binding reads at the buffer's position. Other operators are the inherited Vector API kernels.
  */
 public final class JavaCppBackend extends VectorBackend {
 

@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Reads JMH's JSON results and prints Markdown tables: sgemm GFLOPS by shape and backend, the
+ * Reads JMH's JSON results and prints Markdown: first the machine they were measured on (its CPU,
+ * FMA limit, OpenBLAS core and whether {@code OPENBLAS_CORETYPE} was set), then tables of sgemm
+ * GFLOPS by shape and backend, the
  * training step in pairs a second, GFLOPS and share of the FMA limit, the other operators' times,
  * and anything else as JMH gave it; draws the sgemm figures as PNG bar charts into a folder and
  * links them from the Markdown by file name.
@@ -30,6 +32,9 @@ import java.util.stream.Stream;
  * <pre>
  *   java -cp benchmarks.jar dev.clipengine.bench.report.BenchmarkReport [--charts DIR] RESULTS.json|DIR...
  * </pre>
+ *
+ * The machine is read from the {@code machine.properties} that {@code benchmarks/run} saves in a
+ * results folder, or else probed when the report is made (and said to be).
  */
 public final class BenchmarkReport {
 
@@ -52,19 +57,22 @@ public final class BenchmarkReport {
 
     private final List<JmhResult> results;
     private final List<String> stepModels;
+    private final Machine machine;
     private final Map<Integer, StepProducts> productsByBatch = new HashMap<>();
 
     /**
      * @param stepModels the models whose training-step products label the sgemm shapes ("in a step of")
      */
-    BenchmarkReport(List<JmhResult> results, List<String> stepModels) {
+    BenchmarkReport(List<JmhResult> results, List<String> stepModels, Machine machine) {
         this.results = List.copyOf(results);
         this.stepModels = List.copyOf(stepModels);
+        this.machine = java.util.Objects.requireNonNull(machine, "machine");
     }
 
     public static void main(String[] args) throws IOException {
         Path chartDir = null;
         List<Path> files = new ArrayList<>();
+        Machine machine = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--charts") && i + 1 < args.length) {
                 chartDir = Path.of(args[++i]);
@@ -72,14 +80,22 @@ public final class BenchmarkReport {
                 System.err.println("usage: BenchmarkReport [--charts DIR] RESULTS.json|DIR...");
                 System.exit(2);
             } else {
-                files.addAll(jsonFiles(Path.of(args[i])));
+                Path path = Path.of(args[i]);
+                files.addAll(jsonFiles(path));
+                if (machine == null && Files.isDirectory(path)) {
+                    machine = Machine.readFrom(path);
+                }
             }
+        }
+        if (machine == null) {
+            machine = Machine.probe("probed when this report was made, not when the benchmarks ran: "
+                    + "no machine.properties beside the results");
         }
         List<JmhResult> results = new ArrayList<>();
         for (Path file : files) {
             results.addAll(JmhResult.read(file));
         }
-        BenchmarkReport report = new BenchmarkReport(results, BenchmarkModels.NAMES);
+        BenchmarkReport report = new BenchmarkReport(results, BenchmarkModels.NAMES, machine);
         System.out.print(report.markdown());
         if (chartDir != null) {
             List<Path> charts = report.writeCharts(chartDir);
@@ -102,6 +118,7 @@ public final class BenchmarkReport {
 
     String markdown() {
         StringBuilder out = new StringBuilder("# Benchmark results\n");
+        out.append(machine.markdown(fmaLimitFact()));
         List<SgemmPoint> sgemm = sgemmPoints();
         if (!sgemm.isEmpty()) {
             out.append(sgemmSection(sgemm));
@@ -136,6 +153,20 @@ public final class BenchmarkReport {
     /** The FMA limit a run on that many threads is held against, in GFLOPS. */
     double fmaLimit(int threads) {
         return measuredFmaLimit(threads).orElse(FMA_LIMIT_GFLOPS_PER_CORE * threads);
+    }
+
+    /** The FMA limit as the machine section states it: measured, or the figure assumed instead. */
+    private String fmaLimitFact() {
+        var one = measuredFmaLimit(1);
+        var two = measuredFmaLimit(2);
+        if (one.isEmpty() && two.isEmpty()) {
+            return "not measured (FmaLimitBenchmark did not run with these results); shares of it below assume "
+                    + figure(FMA_LIMIT_GFLOPS_PER_CORE) + " GFLOPS a core";
+        }
+        List<String> parts = new ArrayList<>();
+        one.ifPresent(g -> parts.add(figure(g) + " GFLOPS on 1 thread"));
+        two.ifPresent(g -> parts.add(figure(g) + " GFLOPS on 2 threads"));
+        return String.join(", ", parts) + " (FmaLimitBenchmark, measured with these results)";
     }
 
     private String fmaLimitSentence() {

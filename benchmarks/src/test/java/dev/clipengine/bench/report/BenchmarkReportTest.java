@@ -23,13 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchmarkReportTest {
 
+    private static final Machine MACHINE = new Machine("AMD EPYC 9R14 96-Core Processor", "Haswell", "Haswell",
+            "recorded by benchmarks/run before the benchmarks ran");
+
     private static String markdown;
     private static BenchmarkReport report;
 
     @BeforeAll
     static void readFixture() throws IOException, URISyntaxException {
         Path fixture = Path.of(BenchmarkReportTest.class.getResource("jmh-results.json").toURI());
-        report = new BenchmarkReport(JmhResult.read(fixture), List.of("seed"));
+        report = new BenchmarkReport(JmhResult.read(fixture), List.of("seed"), MACHINE);
         markdown = report.markdown();
     }
 
@@ -60,7 +63,7 @@ class BenchmarkReportTest {
 
     @Test
     void withoutAMeasuredLimitTheFmaLimitIsTheNotedFigurePerCore() {
-        BenchmarkReport report = new BenchmarkReport(java.util.List.of(), BenchmarkModels.NAMES);
+        BenchmarkReport report = new BenchmarkReport(java.util.List.of(), BenchmarkModels.NAMES, MACHINE);
         assertEquals(155, report.fmaLimit(1));
         assertEquals(310, report.fmaLimit(2));
     }
@@ -74,7 +77,7 @@ class BenchmarkReportTest {
                 new JmhResult.Metric(oneThreadMicros, 0, "us/op"), java.util.Map.of());
         var twoThreads = new JmhResult("dev.clipengine.bench.FmaLimitBenchmark.twoThreads", java.util.Map.of(),
                 new JmhResult.Metric(1.25 * oneThreadMicros, 0, "us/op"), java.util.Map.of());
-        BenchmarkReport report = new BenchmarkReport(java.util.List.of(oneThread, twoThreads), BenchmarkModels.NAMES);
+        BenchmarkReport report = new BenchmarkReport(java.util.List.of(oneThread, twoThreads), BenchmarkModels.NAMES, MACHINE);
         assertEquals(200, report.fmaLimit(1), 1e-9);
         assertEquals(320, report.fmaLimit(2), 1e-9);
     }
@@ -99,6 +102,63 @@ class BenchmarkReportTest {
         for (Path chart : charts) {
             assertArrayEquals(pngSignature, Arrays.copyOf(Files.readAllBytes(chart), pngSignature.length));
         }
+    }
+
+    @Test
+    void theReportNamesTheMachineFirst() {
+        assertTrue(markdown.startsWith("# Benchmark results\n\n## Machine\n\n"
+                + "- CPU: AMD EPYC 9R14 96-Core Processor\n"
+                + "- FMA limit: not measured (FmaLimitBenchmark did not run with these results); shares of it below "
+                + "assume 155 GFLOPS a core\n"
+                + "- OpenBLAS core: Haswell\n"
+                + "- OPENBLAS_CORETYPE: set to Haswell (OpenBLAS used that core's kernels, whatever the CPU)\n\n"
+                + "(recorded by benchmarks/run before the benchmarks ran.)\n"), markdown);
+    }
+
+    @Test
+    void aMeasuredFmaLimitAndAnUnsetCoreTypeAreNamed() {
+        long flops = dev.clipengine.bench.FmaLimitBenchmark.flopsPerCall();
+        var oneThread = new JmhResult("dev.clipengine.bench.FmaLimitBenchmark.oneThread", java.util.Map.of(),
+                new JmhResult.Metric(flops / 255e9 * 1e6, 0, "us/op"), java.util.Map.of());
+        Machine machine = new Machine("Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", "SkylakeX", null, "probed");
+        String text = new BenchmarkReport(List.of(oneThread), BenchmarkModels.NAMES, machine).markdown();
+        assertTrue(text.contains("- CPU: Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz\n"
+                + "- FMA limit: 255 GFLOPS on 1 thread (FmaLimitBenchmark, measured with these results)\n"
+                + "- OpenBLAS core: SkylakeX\n"
+                + "- OPENBLAS_CORETYPE: not set (OpenBLAS picked its kernels for this CPU)\n"), text);
+        String noOpenBlas = new BenchmarkReport(List.of(), BenchmarkModels.NAMES,
+                new Machine("x", null, null, "probed")).markdown();
+        assertTrue(noOpenBlas.contains("- OpenBLAS core: none (OpenBLAS could not be loaded)\n"), noOpenBlas);
+    }
+
+    @Test
+    void theCpuModelIsReadFromProcCpuinfo() {
+        assertEquals("AMD EPYC 9R14 96-Core Processor", Machine.cpuModel(List.of("processor\t: 0",
+                "vendor_id\t: AuthenticAMD", "model\t\t: 17", "model name\t: AMD EPYC 9R14 96-Core Processor",
+                "flags\t\t: fpu avx512f")));
+        assertEquals("Raspberry Pi 4 Model B Rev 1.4", Machine.cpuModel(List.of("processor\t: 0",
+                "CPU part\t: 0xd08", "Model\t\t: Raspberry Pi 4 Model B Rev 1.4")));
+        assertEquals("unknown", Machine.cpuModel(List.of("processor\t: 0")));
+    }
+
+    @Test
+    void theRecordedMachineIsReadBackFromTheResultsFolder(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("machine.properties"), MACHINE.toProperties());
+        assertEquals(MACHINE, Machine.readFrom(dir));
+        Machine unset = new Machine("AMD EPYC", "Zen", null, "recorded");
+        assertEquals(unset, Machine.fromProperties(unset.toProperties()));
+    }
+
+    @Test
+    void thisMachineIsProbedWithItsOpenBlasCore() {
+        Machine here = Machine.probe("probed by the test");
+        if (Files.isReadable(Path.of("/proc/cpuinfo"))) {
+            assertTrue(!here.cpu().equals("unknown"), here.toString());
+        }
+        // benchmarks/run and the tests load the same OpenBLAS, which names its core
+        assertTrue(here.openBlasCore() != null, here.toString());
+        assertEquals(System.getenv("OPENBLAS_CORETYPE") == null || System.getenv("OPENBLAS_CORETYPE").isBlank()
+                ? null : System.getenv("OPENBLAS_CORETYPE").strip(), here.openBlasCoreType());
     }
 
     @Test
