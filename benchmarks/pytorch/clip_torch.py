@@ -1,4 +1,4 @@
-"""clip-engine's model (contract section 1) and training step (section 2) in PyTorch.
+"""clip-engine's model (docs/model.md) and training step (section 2) in PyTorch.
 
 Shared by crosscheck.py (float64 replay of a few steps) and benchmark.py (float32 speed and loss
 comparison). Reads clip-engine's safetensors checkpoints with numpy and struct only, so it needs no
@@ -62,7 +62,7 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def tokenize(caption, word_ids, max_tokens):
-    """Contract section 1, step 1: lower-case, split on anything but a-z 0-9, <unk> = 0, first max_tokens."""
+    """docs/model.md, the word tokenizer: lower-case, split on anything but a-z 0-9, <unk> = 0, first max_tokens."""
     ids = [word_ids.get(w, 0) for w in _SPLIT.split(caption.lower()) if w][:max_tokens]
     if not ids:
         raise ValueError(f"caption with no word: {caption!r}")
@@ -96,7 +96,7 @@ def patchify(pixels, patch_size, dtype=torch.float32):
 
 
 def read_image(path, config):
-    """An exact-size PNG or JPEG as uint8 [C, H, W]: R, G, B, or the contract's luminance for one channel."""
+    """An exact-size PNG or JPEG as uint8 [C, H, W]: R, G, B, or the luminance of docs/formats.md for one channel."""
     from PIL import Image
     with Image.open(path) as im:
         rgb = np.asarray(im.convert("RGB"), dtype=np.int64)
@@ -188,7 +188,7 @@ class Clip(torch.nn.Module):
         return (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels)) / 2
 
     def clamp_scale(self):
-        """Contract section 1: after every step, outside the gradient, logit_scale into [0, ln 100]."""
+        """docs/model.md: after every step, outside the gradient, logit_scale into [0, ln 100]."""
         if self.config["learnable_scale"]:
             with torch.no_grad():
                 self.logit_scale.clamp_(0, MAX_LOGIT_SCALE)
@@ -196,7 +196,7 @@ class Clip(torch.nn.Module):
 
 def optimizer(model, name="adamw", lr=0.002, weight_decay=0.0, betas=(0.9, 0.98), eps=1e-6, momentum=0.0,
               foreach=None):
-    """PyTorch's AdamW or SGD with clip-engine's defaults (contract section 2): weight decay only on
+    """PyTorch's AdamW or SGD with clip-engine's defaults (docs/model.md): weight decay only on
     tensors of two or more dimensions, never on biases or logit_scale; a fixed scale is not trained."""
     trained = [(k, p) for k, p in model.named_parameters() if p.requires_grad]
     groups = [{"params": [p for _, p in trained if p.dim() >= 2], "weight_decay": weight_decay},

@@ -197,7 +197,7 @@ public final class CompareCommand implements Callable<Integer> {
         return new Comparison(rows, options.batchSize(), flops);
     }
 
-    /** {@code max |a - b| / max(1, max |b|)} over every tensor: the contract's tolerance measure. */
+    /** {@code max |a - b| / max(1, max |b|)} over every tensor: the tolerance measure of docs/model.md. */
     static double largestDifference(ClipModel a, ClipModel b) {
         double worst = 0;
         for (Tensor t : b.tensors()) {

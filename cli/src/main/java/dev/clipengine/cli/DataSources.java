@@ -45,7 +45,7 @@ final class DataSources {
     /**
      * What {@code train} reads: the pairs (their held-out split is what the final report scores) and
      * the validation pairs {@code --eval-every} scores during training, carved from the training data
-     * (contract section 4), never the test files.
+     * (docs/formats.md), never the test files.
      *
      * @param validation empty when there is no validation split
      */

@@ -189,7 +189,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** Contract section 3: fractions in [0, 1], recalls keyed "1", "5", "10", null where undefined. */
+    /** docs/formats.md: fractions in [0, 1], recalls keyed "1", "5", "10", null where undefined. */
     private static Map<String, Object> json(Evaluation.Report r, List<String> names) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("n_images", r.pairs());

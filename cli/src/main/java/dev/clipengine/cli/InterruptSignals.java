@@ -5,7 +5,7 @@ import sun.misc.Signal;
 
 /**
  * Turns SIGINT (Ctrl-C) and SIGTERM into a request to stop after the current step, so the run
- * saves what it has and exits 130 or 143 (contract section 5) instead of losing it.
+ * saves what it has and exits 130 or 143 (docs/formats.md) instead of losing it.
  */
 final class InterruptSignals {
 

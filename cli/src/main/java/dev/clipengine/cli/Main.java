@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
-/** {@code clip-engine COMMAND [options]}: the command line (contract section 5). */
+/** {@code clip-engine COMMAND [options]}: the command line (docs/formats.md). */
 @Command(name = "clip-engine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains and evaluates CLIP models in pure Java.",
         subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, EmbedCommand.class,
@@ -18,7 +18,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    /** Exit statuses of contract section 5. */
+    /** Exit statuses (docs/formats.md). */
     public static final int OK = 0;
     public static final int INTERNAL_ERROR = 1;
     public static final int BAD_INPUT = 2;

@@ -139,7 +139,7 @@ final class MetricsLog implements AutoCloseable {
         line.put("epoch", r.epoch());
         line.put("loss", finiteOrNull(r.loss()));
         line.put("lr", r.learningRate());
-        // the contract's logit_scale is the logarithm; the scale the logits are multiplied by beside it
+        // the file's logit_scale is the logarithm; the scale the logits are multiplied by beside it
         line.put("logit_scale", Math.log(r.logitScale()));
         line.put("scale", r.logitScale());
         line.put("pairs_per_second", r.batchSize() / Math.max(1e-12, r.stepSeconds()));
@@ -150,7 +150,7 @@ final class MetricsLog implements AutoCloseable {
         return line;
     }
 
-    /** A report's headline figures, keyed as in the results file (contract section 3). */
+    /** A report's headline figures, keyed as in the results file (docs/formats.md). */
     static Map<String, Object> scores(Evaluation.Report report) {
         Map<String, Object> scores = new LinkedHashMap<>();
         scores.put("pairs", report.pairs());

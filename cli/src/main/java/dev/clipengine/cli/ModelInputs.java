@@ -38,7 +38,7 @@ final class ModelInputs {
         return files;
     }
 
-    /** Each file read at the model's image size and channels (contract section 4). */
+    /** Each file read at the model's image size and channels (docs/formats.md). */
     static List<Example> read(List<Path> files, ModelConfig config) {
         return read(files, config, dev.clipengine.data.LoadProgress.NONE);
     }

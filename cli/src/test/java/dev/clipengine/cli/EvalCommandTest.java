@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvalCommandTest {
 
     @Test
-    void evalReproducesTrainsHeldOutScoreAndWritesTheContractsKeys(@TempDir Path dir) throws Exception {
+    void evalReproducesTrainsHeldOutScoreAndWritesTheResultsKeys(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.safetensors");
         Path trainResults = dir.resolve("train.json");
         TrainCommandTest.Result trained = TrainCommandTest.run("train", "--model", "seed", "--steps", "40",

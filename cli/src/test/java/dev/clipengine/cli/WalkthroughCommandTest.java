@@ -249,7 +249,7 @@ class WalkthroughCommandTest {
         return changed;
     }
 
-    /** The card's model and loss (contract section 1, no normalisation), directly, in double precision. */
+    /** The card's model and loss (docs/model.md, no normalisation), directly, in double precision. */
     private static final class Reference {
 
         final Map<String, double[]> parameters = new HashMap<>();

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  * {@code --data mnist:DIR}): the four standard IDX files of a folder, raw or gzip, each image
  * captioned by its class name in a template drawn at random (see {@link EpochCaptions}).
  *
- * <p>Splits follow the contract (section 4): training comes from the {@code train-*} files, less
+ * <p>Splits follow docs/formats.md: training comes from the {@code train-*} files, less
  * their last {@code valSplit} fraction, which is the validation split for evaluation during
  * training; the {@code t10k-*} files are the test split, kept apart for {@code eval} and the final
  * report and never read to choose anything during training.
@@ -241,7 +241,7 @@ public final class IdxDataset {
     /**
      * A grey source image at the model's shape: itself when the sizes match and the model is grey,
      * its value repeated in three channels for a colour model, else resized and centre-cropped as
-     * every other image is (contract section 4).
+     * every other image is (docs/formats.md).
      */
     static byte[] toModel(byte[] grey, int rows, int columns, int imageSize, int channels) {
         if (rows == imageSize && columns == imageSize) {

@@ -16,7 +16,7 @@ import java.util.Iterator;
 import java.util.Locale;
 
 /**
- * Reads a PNG or JPEG file into the {@link Example} pixel layout (contract section 4): 8-bit
+ * Reads a PNG or JPEG file into the {@link Example} pixel layout (docs/formats.md): 8-bit
  * samples, R, G, B or one luminance channel, {@code (c, y, x)} order, at the model's image size.
  *
  * <p>Samples are taken from the decoded raster as stored, never through {@code getRGB}, which
@@ -54,7 +54,7 @@ public final class ImageLoader {
         return resizeAndCrop(new SourceRows(image, channels), imageSize);
     }
 
-    /** The contract's luminance: {@code (299 R + 587 G + 114 B) / 1000}, rounded to nearest. */
+    /** The luminance of docs/formats.md: {@code (299 R + 587 G + 114 B) / 1000}, rounded to nearest. */
     public static int luminance(int red, int green, int blue) {
         return (299 * red + 587 * green + 114 * blue + 500) / 1000;
     }

@@ -1,7 +1,7 @@
 package dev.clipengine.data;
 
 /**
- * Cuts an image into the model's patch vectors (contract section 1): patches in raster order, top
+ * Cuts an image into the model's patch vectors (docs/model.md): patches in raster order, top
  * row of patches first, each flattened channel-major in {@code (c, y, x)} order, the order of a
  * PyTorch {@code Conv2d} weight, so weights trained elsewhere see the same inputs.
  */

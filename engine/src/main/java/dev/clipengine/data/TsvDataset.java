@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Image-caption pairs listed in a TSV file in open_clip's layout (contract section 4): a header row
+ * Image-caption pairs listed in a TSV file in open_clip's layout (docs/formats.md): a header row
  * naming at least {@code filepath} and {@code title}, other columns ignored, UTF-8, one pair per
  * row, image paths relative to the TSV's folder or absolute. Every problem is a
  * {@link BadInputException} of one line naming the file and the line.

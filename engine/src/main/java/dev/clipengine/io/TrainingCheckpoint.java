@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A training checkpoint (contract section 3): the model's tensors, the optimizer's
+ * A training checkpoint (docs/formats.md): the model's tensors, the optimizer's
  * {@code optimizer.<moment>.<tensor>} tensors, and in the metadata, besides the model's keys,
  * {@code training}: a JSON object with where training stands and how it was run.
  */

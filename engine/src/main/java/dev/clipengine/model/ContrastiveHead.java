@@ -3,7 +3,7 @@ package dev.clipengine.model;
 import dev.clipengine.kernels.Backend;
 
 /**
- * CLIP's symmetric contrastive loss over a batch of n pairs (contract section 1): logits
+ * CLIP's symmetric contrastive loss over a batch of n pairs (docs/model.md): logits
  * {@code scale * v_i . t_j} (rows images, columns captions), cross-entropy with the diagonal as
  * target both along rows (image to text) and along columns (text to image), averaged.
  */

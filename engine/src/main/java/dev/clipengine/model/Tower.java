@@ -3,7 +3,7 @@ package dev.clipengine.model;
 import dev.clipengine.kernels.Backend;
 
 /**
- * One side of CLIP (contract section 1, steps 2-5 of each path): a linear + ReLU encoder applied
+ * One side of CLIP (docs/model.md): a linear + ReLU encoder applied
  * to every row (token or patch), the mean over each item's rows, a linear projection into the
  * shared space, and an optional L2 normalisation. Its activations live in buffers planned for the
  * largest batch; forward keeps what backward needs.

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Words and their token ids, with the contract's tokenizer: lower-case with {@link Locale#ROOT},
+ * Words and their token ids, with the word tokenizer of docs/model.md: lower-case with {@link Locale#ROOT},
  * split on every character that is not {@code a-z} or {@code 0-9}, drop empty words. Id 0 is
  * {@code <unk>}, given to every unknown word.
  */

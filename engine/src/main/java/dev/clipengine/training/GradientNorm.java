@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The global L2 norm of every trained tensor's gradient, {@code logit_scale} included, and
- * PyTorch's {@code clip_grad_norm_} on it (contract section 2). Sums run in double in tensor order,
+ * PyTorch's {@code clip_grad_norm_} on it (docs/model.md). Sums run in double in tensor order,
  * so the norm repeats exactly; a non-finite gradient makes the norm non-finite.
  */
 final class GradientNorm {

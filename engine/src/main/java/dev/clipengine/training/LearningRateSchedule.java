@@ -1,6 +1,6 @@
 package dev.clipengine.training;
 
-/** The learning rate of each step (contract section 2). */
+/** The learning rate of each step (docs/model.md). */
 public interface LearningRateSchedule {
 
     /** The rate for 0-based step s. */

@@ -4,7 +4,7 @@ import dev.clipengine.model.Tensor;
 
 import java.util.List;
 
-/** Updates the trained tensors from their gradients, PyTorch's way (contract section 2). */
+/** Updates the trained tensors from their gradients, PyTorch's way (docs/model.md). */
 public interface Optimizer {
 
     /** One update of every trained tensor at learning rate lr. */

@@ -71,7 +71,7 @@ public final class Trainer {
         this.dataOrder = new Rng(options.seed()).fork(DATA_ORDER_STREAM);
     }
 
-    /** Training takes full batches only, so it needs at least one (contract section 4). */
+    /** Training takes full batches only, so it needs at least one (docs/formats.md). */
     public static void requireOneBatch(String source, int pairs, int batchSize) {
         if (pairs < batchSize) {
             throw new BadInputException(source + " has " + pairs + (pairs == 1 ? " pair" : " pairs")
@@ -229,7 +229,7 @@ public final class Trainer {
 
     /**
      * A non-finite step is not applied: it consumes its batch and counts for the schedule and the
-     * logs (contract section 2), while weights and moments stay as they were; past the allowance,
+     * logs (docs/model.md), while weights and moments stay as they were; past the allowance,
      * training stops.
      */
     private double skipOrStop(long step, String what, double loss) {

@@ -1,7 +1,7 @@
 package dev.clipengine.training;
 
 /**
- * How to train (contract section 2). Exactly one of steps and epochs is positive.
+ * How to train (docs/model.md). Exactly one of steps and epochs is positive.
  *
  * @param optimizer   {@code adamw} or {@code sgd}
  * @param schedule    {@code constant} or {@code cosine}

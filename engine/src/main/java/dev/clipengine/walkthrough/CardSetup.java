@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Where the walkthrough card starts: its mini-batch of three text-image pairs, every image given
- * directly as two flattened patches of four values, and a model of the card's shapes (contract
- * section 1: 3-d words, hidden 3 and 4, a 2-d shared space, no normalisation, scale 1).
+ * directly as two flattened patches of four values, and a model of the card's shapes (docs/model.md:
+ * 3-d words, hidden 3 and 4, a 2-d shared space, no normalisation, scale 1).
  *
  * @param patches {@code [pairs * 2, 4]}: image k is rows 2k and 2k+1
  */

@@ -101,7 +101,7 @@ class ImageLoaderTest {
 
     @Test
     void sixteenBitSamplesKeepTheirTopEightBits() throws IOException {
-        // 0x12FF would round to 0x13: the contract truncates
+        // 0x12FF would round to 0x13: the top 8 bits are kept, not rounded
         int[] deep = {0x12FF, 0xAB01, 0x0080, 0xFFFF};
         BufferedImage grey = new BufferedImage(2, 2, BufferedImage.TYPE_USHORT_GRAY);
         grey.getRaster().setSamples(0, 0, 2, 2, 0, deep);

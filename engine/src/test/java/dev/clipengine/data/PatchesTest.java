@@ -27,7 +27,7 @@ class PatchesTest {
 
     @Test
     void patchesAreInRasterOrderAndChannelMajor() {
-        // written out by hand from contract section 1: patch (row, column), then c, y, x
+        // written out by hand from docs/model.md: patch (row, column), then c, y, x
         int[][] expected = {
                 {0, 1, 4, 5, 100, 101, 104, 105, 200, 201, 204, 205},         // top left
                 {2, 3, 6, 7, 102, 103, 106, 107, 202, 203, 206, 207},         // top right

@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Once warm, the compute of a training step allocates nothing (contract section 6). */
+/** Once warm, the compute of a training step allocates nothing (docs/model.md). */
 class AllocationTest {
 
     private static final com.sun.management.ThreadMXBean THREADS =

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 
-/** What the kernel tests share: the backends under test, random data and the contract's tolerance check. */
+/** What the kernel tests share: the backends under test, random data and the tolerance check of docs/model.md. */
 public final class KernelTesting {
 
     /** The reference every backend is compared with. */
@@ -87,7 +87,7 @@ public final class KernelTesting {
         return List.of(System.getProperty("clip.kernel.threadDependent", "").split(",")).contains(backendName);
     }
 
-    /** The contract's tolerance for a product or sum of depth k. */
+    /** The tolerance (docs/model.md) for a product or sum of depth k. */
     static double depthTolerance(int k) {
         return 1e-5 * Math.sqrt(Math.max(1, k));
     }
@@ -105,7 +105,7 @@ public final class KernelTesting {
     }
 
     /**
-     * The contract's comparison, {@code max|actual - expected| <= tolerance * max(1, max|expected|)},
+     * The comparison of docs/model.md, {@code max|actual - expected| <= tolerance * max(1, max|expected|)},
      * over whole arrays. NaN must match NaN, and infinities must match exactly.
      */
     static void assertClose(String what, float[] expected, float[] actual, double tolerance) {

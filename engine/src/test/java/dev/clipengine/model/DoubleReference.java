@@ -5,7 +5,7 @@ import dev.clipengine.data.Batch;
 import java.util.Map;
 
 /**
- * The contract's loss written again, directly and in double precision, independent of the
+ * The model's loss written again, directly and in double precision, independent of the
  * engine's kernels: the function every analytic gradient is checked against.
  */
 final class DoubleReference {

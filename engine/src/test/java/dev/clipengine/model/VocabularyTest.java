@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The contract's tokenizer, on examples worked out by hand. */
+/** The word tokenizer of docs/model.md, on examples worked out by hand. */
 class VocabularyTest {
 
     @Test

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A NaN that reaches a step: the step is not applied, and training stops at once, or after the
- * allowed number of skipped steps (contract section 2: a skipped step counts but changes nothing).
+ * allowed number of skipped steps (docs/model.md: a skipped step counts but changes nothing).
  */
 class NonFiniteTest {
 

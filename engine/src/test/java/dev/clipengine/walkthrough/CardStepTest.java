@@ -86,7 +86,7 @@ class CardStepTest {
     }
 
     @Test
-    void scalarAndVectorBackendsAgreeWithinTheContractsTolerance() {
+    void scalarAndVectorBackendsAgreeWithinTheTolerance() {
         try (Backend vector = new VectorBackend(2)) {
             CardTrace reference = CardStep.run(CardSetup.random(7), new ScalarBackend(), CardStep.BASE_3_SCALE, 0.1f);
             CardTrace other = CardStep.run(CardSetup.random(7), vector, CardStep.BASE_3_SCALE, 0.1f);
