@@ -16,7 +16,6 @@ import dev.clipengine.kernels.Backend;
  */
 final class ResidualBlock {
 
-    private final int length;
     private final int width;
     private final int heads;
     private final int mlpWidth;
@@ -64,10 +63,10 @@ final class ResidualBlock {
     private final float[] activated;
 
     private int sequences;
+    private int length;
 
-    ResidualBlock(ClipModel model, Gradients gradients, String prefix, int maxSequences, int length, int width,
+    ResidualBlock(ClipModel model, Gradients gradients, String prefix, int maxSequences, int maxLength, int width,
                   int heads, boolean causal, Activation activation) {
-        this.length = length;
         this.width = width;
         this.heads = heads;
         this.causal = causal;
@@ -97,12 +96,12 @@ final class ResidualBlock {
         this.dFcBias = gradients.data(prefix + "mlp.c_fc.bias");
         this.dProjWeight = gradients.data(prefix + "mlp.c_proj.weight");
         this.dProjBias = gradients.data(prefix + "mlp.c_proj.bias");
-        int rows = Math.multiplyExact(maxSequences, length);
+        int rows = Math.multiplyExact(maxSequences, maxLength);
         this.ln1 = new float[Math.multiplyExact(rows, width)];
         this.mean1 = new float[rows];
         this.rstd1 = new float[rows];
         this.qkv = new float[Math.multiplyExact(rows, 3 * width)];
-        this.probs = new float[Math.multiplyExact(Math.multiplyExact(maxSequences, heads), length * length)];
+        this.probs = new float[Math.multiplyExact(Math.multiplyExact(maxSequences, heads), maxLength * maxLength)];
         this.attended = new float[ln1.length];
         this.middle = new float[ln1.length];
         this.ln2 = new float[ln1.length];
@@ -127,9 +126,13 @@ final class ResidualBlock {
         }
     }
 
-    /** x_out = block(x) for the first {@code sequences} sequences; x must stay unchanged until {@link #backward}. */
-    void forward(Backend backend, int sequences, float[] x, float[] out) {
+    /**
+     * x_out = block(x) for the first {@code sequences} sequences of {@code length} tokens (at most
+     * the length the block was planned for); x must stay unchanged until {@link #backward}.
+     */
+    void forward(Backend backend, int sequences, int length, float[] x, float[] out) {
         this.sequences = sequences;
+        this.length = length;
         int rows = sequences * length;
         int headWidth = width / heads;
         backend.layerNorm(rows, width, x, ln1Weight, ln1Bias, ln1, mean1, rstd1);

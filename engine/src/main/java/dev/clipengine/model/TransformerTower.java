@@ -14,6 +14,7 @@ import java.util.Arrays;
  */
 abstract class TransformerTower {
 
+    /** Tokens per sequence at most: the buffers' stride is the length of the current call. */
     final int length;
     final int width;
     final int embedDim;
@@ -47,6 +48,8 @@ abstract class TransformerTower {
     private final float[] dPooled;
 
     int items;
+    /** Tokens per sequence in the current call: the planned length, or fewer for captions that end early. */
+    int tokens;
 
     TransformerTower(ClipModel model, Gradients gradients, String blockPrefix, int layers, int maxItems, int length,
                      int width, int heads, boolean causal, Activation activation, String finalNorm,
@@ -86,15 +89,17 @@ abstract class TransformerTower {
 
     /**
      * Runs the blocks over {@code streams[0]}, which the subclass has filled for {@code items}
-     * sequences, and pools row {@code pooledRow(k)} of each sequence k into the embeddings.
+     * sequences of {@code tokens} rows each, and pools row {@code pooledRow(k)} of each sequence k
+     * into the embeddings.
      */
-    final void encode(Backend backend, int items) {
+    final void encode(Backend backend, int items, int tokens) {
         this.items = items;
+        this.tokens = tokens;
         for (int l = 0; l < blocks.length; l++) {
-            blocks[l].forward(backend, items, streams[l], streams[l + 1]);
+            blocks[l].forward(backend, items, tokens, streams[l], streams[l + 1]);
         }
         for (int k = 0; k < items; k++) {
-            pooledRows[k] = k * length + pooledPosition(k);
+            pooledRows[k] = k * tokens + pooledPosition(k);
         }
         backend.gather(items, pooledRows, width, streams[blocks.length], pooled);
         backend.layerNorm(items, width, pooled, lnWeight, lnBias, normed, pooledMean, pooledRstd);
@@ -129,7 +134,7 @@ abstract class TransformerTower {
         Arrays.fill(dPooled, 0, items * width, 0f);
         backend.layerNormBackward(items, width, pooled, lnWeight, pooledMean, pooledRstd, dNormed, dPooled,
                 dLnWeight, dLnBias);
-        int rows = items * length;
+        int rows = items * tokens;
         Arrays.fill(dStream, 0, rows * width, 0f);
         backend.scatterAdd(items, pooledRows, width, dPooled, dStream);
         for (int l = blocks.length - 1; l >= 0; l--) {

@@ -78,7 +78,7 @@ final class VisionTower extends TransformerTower {
         // every image's tokens at once: a row of length * width per image
         backend.addBias(items, length * width, embedded, classAndPositions);
         backend.layerNorm(rows, width, embedded, lnPreWeight, lnPreBias, streams[0], preMean, preRstd);
-        encode(backend, items);
+        encode(backend, items, length);
     }
 
     @Override
