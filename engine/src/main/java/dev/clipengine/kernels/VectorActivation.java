@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorActivation implements WorkerPool.Task {
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
     /** Elements a part takes: a few microseconds of work each. */
     private static final int CHUNK = 1 << 13;

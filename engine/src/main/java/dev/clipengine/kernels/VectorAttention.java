@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorAttention implements WorkerPool.Task {
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
 
     private final WorkerPool pool;

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public class VectorBackend extends CheckedBackend {
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
     /** Element-wise updates shorter than this per thread run on the caller alone: a hand-off costs microseconds. */
     static final int PARALLEL_MIN_ELEMENTS = 1 << 16;

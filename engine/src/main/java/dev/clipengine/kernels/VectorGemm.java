@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorGemm implements WorkerPool.Task {
 
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
     /** Rows of the register tile. */
     static final int MR = 6;

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorLayerNorm implements WorkerPool.Task {
 
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
     private static final float EPSILON = (float) ScalarTransformerKernels.LAYER_NORM_EPSILON;
     /** Rows a part takes: enough work to be worth a hand-off, few enough to balance two threads. */

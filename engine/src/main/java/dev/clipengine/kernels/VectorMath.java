@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMath {
 
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
 
     private static final float LOG2_E = 1.44269504088896341f;
     /** ln 2 split so that {@code n * LN2_HIGH} is exact for the n that occur. */
