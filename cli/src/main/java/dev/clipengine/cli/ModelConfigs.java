@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.clipengine.BadInputException;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.TransformerConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,7 +47,12 @@ final class ModelConfigs {
                     err.println("note: " + file + ": text_cfg.vocab_size is ignored; the vocabulary is every word of "
                             + "the training captions");
                 }
-                return ModelFile.parseTransformerConfig(object, file.toString(), false).withVocabSize(1);
+                TransformerConfig config = ModelFile.parseTransformerConfig(object, file.toString(), false);
+                if (!TransformerConfig.WORDS.equals(config.tokenizer())) {
+                    throw new BadInputException(file + ": a model trained from scratch takes the \"words\" tokenizer "
+                            + "(its vocabulary comes from the training captions), not \"" + config.tokenizer() + "\"");
+                }
+                return config.withVocabSize(1);
             }
             Set<String> known = ModelConfig.standard(1).toMap().keySet();
             for (Iterator<String> keys = object.fieldNames(); keys.hasNext(); ) {
