@@ -16,7 +16,16 @@ class StepAllocationTest {
     void aWarmStepAllocatesNothing(String optimizerName) {
         WarmStepAllocation.Allocation last = WarmStepAllocation.lastStep("vector", optimizerName);
         assertEquals(1, last.workers(), "the pool's worker threads beside the training thread");
-        assertEquals(0, last.callerBytes(), "bytes the training thread allocated in the last of 3000 steps");
-        assertEquals(0, last.workerBytes(), "bytes the pool's threads allocated in the last of 3000 steps");
+        assertEquals(0, last.callerBytes(), "bytes the training thread allocated in a late step of 3000");
+        assertEquals(0, last.workerBytes(), "bytes the pool's threads allocated in a late step of 3000");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aWarmTransformerStepAllocatesNothing() {
+        WarmStepAllocation.Allocation last = WarmStepAllocation.lastStep(WarmStepAllocation.TRANSFORMER, "vector",
+                "adamw");
+        assertEquals(1, last.workers(), "the pool's worker threads beside the training thread");
+        assertEquals(0, last.callerBytes(), "bytes the training thread allocated in a late step of 3000");
+        assertEquals(0, last.workerBytes(), "bytes the pool's threads allocated in a late step of 3000");
     }
 }
