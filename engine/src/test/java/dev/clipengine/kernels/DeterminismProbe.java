@@ -73,6 +73,38 @@ final class DeterminismProbe {
         float[] table = x.clone();
         backend.scatterAdd(ids.length, ids, cols, gathered, table);
         line(out, "scatterAdd", table);
+        float[] gamma = KernelTesting.random(random, cols);
+        float[] beta = KernelTesting.random(random, cols);
+        float[] mean = new float[rows];
+        float[] rstd = new float[rows];
+        backend.layerNorm(rows, cols, x, gamma, beta, y, mean, rstd);
+        line(out, "layerNorm", y, mean, rstd);
+        float[] dGamma = new float[cols];
+        float[] dBeta = new float[cols];
+        backend.layerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dGamma, dBeta);
+        line(out, "layerNormBackward", dx, dGamma, dBeta);
+        for (Activation kind : Activation.values()) {
+            backend.activation(kind, rows * cols, x, y);
+            line(out, "activation " + kind, y);
+            backend.activationBackward(kind, rows * cols, x, dy, dx);
+            line(out, "activationBackward " + kind, dx);
+        }
+        // 2 sequences of 11 tokens, 3 heads of 9: tails of keys and of head columns
+        int sequences = 2;
+        int length = 11;
+        int heads = 3;
+        int headWidth = 9;
+        float[] qkv = KernelTesting.random(random, sequences * length * 3 * heads * headWidth, -2f, 2f);
+        float[] probs = new float[sequences * heads * length * length];
+        float[] attended = new float[sequences * length * heads * headWidth];
+        float[] dAttended = KernelTesting.random(random, attended.length);
+        float[] dQkv = new float[qkv.length];
+        for (boolean causal : new boolean[] {false, true}) {
+            backend.attention(sequences, length, heads, headWidth, causal, qkv, probs, attended);
+            line(out, "attention" + (causal ? " causal" : ""), probs, attended);
+            backend.attentionBackward(sequences, length, heads, headWidth, causal, qkv, probs, dAttended, dQkv);
+            line(out, "attentionBackward" + (causal ? " causal" : ""), dQkv);
+        }
         int size = 1000;
         float[] w = KernelTesting.random(random, size);
         float[] g = KernelTesting.random(random, size);

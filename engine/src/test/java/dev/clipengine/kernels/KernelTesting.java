@@ -61,6 +61,14 @@ public final class KernelTesting {
     }
 
     /**
+     * The reference itself, then every backend under test: for properties the reference must
+     * have too (a gradient that adds, finite differences), not only agreement with it.
+     */
+    public static Stream<Named<Backend>> referenceAndBackendsUnderTest() {
+        return Stream.concat(Stream.of(Named.of("scalar", new ScalarBackend())), backendsUnderTest());
+    }
+
+    /**
      * Each backend under test as the pair (1 thread, 2 threads), for {@code @MethodSource}, named
      * after the backend.
      */
