@@ -15,9 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorMath#exp}, and work split between threads never splits a sum. Element-wise updates
  * use the same operations as {@link ScalarBackend} in the same order, so they match it exactly.
  *
- * <p>Not final: the native backends of ffm-bindings extend it and replace only {@link #sgemmKernel}.
+ * <p>Products go to a {@link MatrixProduct}: the Vector API kernel {@link VectorGemm} for
+ * {@code vector}, or a native BLAS for the backends other modules build on this one
+ * ({@code blas}, {@code javacpp}), which keep every other operator here.
  */
-public class VectorBackend extends CheckedBackend {
+public final class VectorBackend extends CheckedBackend {
 
     private static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
@@ -25,10 +27,11 @@ public class VectorBackend extends CheckedBackend {
     static final int PARALLEL_MIN_ELEMENTS = 1 << 16;
     private static final float NORM_EPSILON = (float) ScalarBackend.NORM_EPSILON;
 
+    private final String name;
     private final int threads;
     private final WorkerPool pool;
-    private final VectorGemm gemm;
-    private final OptimizerTask optimizerTask = new OptimizerTask();
+    private final MatrixProduct products;
+    private final VectorOptimizer optimizer;
     private final VectorLayerNorm layerNorm;
     private final VectorActivation activation;
     private final VectorAttention attention;
@@ -40,13 +43,24 @@ public class VectorBackend extends CheckedBackend {
     /** Scratch of one vector through which a partial vector at the end of a row is loaded and stored. */
     private final float[] tail = new float[LANES];
 
+    /** {@code vector}: every operator on the Vector API, products included. */
     public VectorBackend(int threads) {
+        this("vector", threads, null);
+    }
+
+    /**
+     * A backend of this name whose products go to {@code products} (which it closes), every other
+     * operator to the Vector API kernels on {@code threads} threads.
+     */
+    public VectorBackend(String name, int threads, MatrixProduct products) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        this.name = name;
         this.threads = threads;
-        this.pool = new WorkerPool(threads, "clip-engine-vector");
-        this.gemm = new VectorGemm(pool);
+        this.pool = new WorkerPool(threads, "clip-engine-" + name);
+        this.products = products != null ? products : new VectorGemm(pool);
+        this.optimizer = new VectorOptimizer(pool, threads);
         this.layerNorm = new VectorLayerNorm(pool);
         this.activation = new VectorActivation(pool);
         this.attention = new VectorAttention(pool);
@@ -54,7 +68,7 @@ public class VectorBackend extends CheckedBackend {
 
     @Override
     public String name() {
-        return "vector";
+        return name;
     }
 
     @Override
@@ -66,20 +80,26 @@ public class VectorBackend extends CheckedBackend {
     public String describe() {
         int bits = SPECIES.vectorBitSize();
         String isa = bits == 512 ? "AVX-512" : bits == 256 ? "AVX2" : bits + "-bit vectors";
-        return "vector (" + isa + ": " + LANES + " floats a vector), " + threads
+        String vector = "vector (" + isa + ": " + LANES + " floats a vector), " + threads
                 + (threads == 1 ? " thread" : " threads");
+        return products instanceof VectorGemm ? vector
+                : name + " (" + products.describe() + "; other operators: " + vector + ")";
     }
 
     @Override
     public void close() {
-        pool.close();
+        try {
+            products.close();
+        } finally {
+            pool.close();
+        }
     }
 
     @Override
     protected void sgemmKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                                float beta, float[] c, int cOffset, int ldc) {
-        gemm.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        products.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     @Override
@@ -475,21 +495,16 @@ public class VectorBackend extends CheckedBackend {
     @Override
     protected void sgdStepKernel(int n, float[] w, float[] g, float[] momentumBuffer, float lr, float momentum,
                                  float weightDecay) {
-        optimizerTask.runSgd(n, w, g, momentumBuffer, lr, momentum, weightDecay);
+        optimizer.runSgd(n, w, g, momentumBuffer, lr, momentum, weightDecay);
     }
 
     @Override
     protected void adamwStepKernel(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
                                    float beta2, float eps, float weightDecay, float biasCorrection1,
                                    float biasCorrection2) {
-        optimizerTask.runAdamw(n, w, g, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+        optimizer.runAdamw(n, w, g, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
     }
 
-    /**
-     * The optimizer updates, split into contiguous ranges over the pool when long enough. The
-     * formulas are ScalarBackend's with the same operations in the same order (no FMA), so each
-     * element's result is exactly the reference's whichever thread computes it.
-     */
     @Override
     protected void layerNormKernel(int rows, int cols, float[] x, float[] gamma, float[] beta, float[] y,
                                    float[] mean, float[] rstd) {
@@ -522,132 +537,5 @@ public class VectorBackend extends CheckedBackend {
     protected void attentionBackwardKernel(int sequences, int length, int heads, int headWidth, boolean causal,
                                            float[] qkv, float[] probs, float[] dOut, float[] dQkv) {
         attention.backward(sequences, length, heads, headWidth, causal, qkv, probs, dOut, dQkv);
-    }
-
-    private final class OptimizerTask implements WorkerPool.Task {
-        private boolean adamw;
-        private int n;
-        private int parts;
-        private float[] w;
-        private float[] g;
-        private float[] first;
-        private float[] second;
-        private float lr;
-        private float momentum;
-        private float weightDecay;
-        private float beta1;
-        private float beta2;
-        private float eps;
-        private float biasCorrection1;
-        private float biasCorrection2;
-
-        void runSgd(int n, float[] w, float[] g, float[] momentumBuffer, float lr, float momentum,
-                    float weightDecay) {
-            this.adamw = false;
-            this.first = momentumBuffer;
-            this.lr = lr;
-            this.momentum = momentum;
-            this.weightDecay = weightDecay;
-            start(n, w, g);
-        }
-
-        void runAdamw(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1, float beta2,
-                      float eps, float weightDecay, float biasCorrection1, float biasCorrection2) {
-            this.adamw = true;
-            this.first = m;
-            this.second = v;
-            this.lr = lr;
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            this.eps = eps;
-            this.weightDecay = weightDecay;
-            this.biasCorrection1 = biasCorrection1;
-            this.biasCorrection2 = biasCorrection2;
-            start(n, w, g);
-        }
-
-        private void start(int n, float[] w, float[] g) {
-            this.n = n;
-            this.w = w;
-            this.g = g;
-            this.parts = Math.max(1, Math.min(threads, n / PARALLEL_MIN_ELEMENTS));
-            try {
-                pool.run(this, parts);
-            } finally {
-                // drop the caller's arrays so the backend does not keep them alive
-                this.w = null;
-                this.g = null;
-                this.first = null;
-                this.second = null;
-            }
-        }
-
-        @Override
-        public void run(int part, int worker) {
-            // ranges start on whole vectors so every thread's loop is aligned the same way
-            int vectors = (n + LANES - 1) / LANES;
-            int from = Math.min(n, (int) ((long) vectors * part / parts) * LANES);
-            int to = Math.min(n, (int) ((long) vectors * (part + 1) / parts) * LANES);
-            if (adamw) {
-                adamw(from, to);
-            } else {
-                sgd(from, to);
-            }
-        }
-
-        private void sgd(int from, int to) {
-            int body = from + SPECIES.loopBound(to - from);
-            int i = from;
-            for (; i < body; i += LANES) {
-                FloatVector wv = FloatVector.fromArray(SPECIES, w, i);
-                FloatVector grad = wv.mul(weightDecay).add(FloatVector.fromArray(SPECIES, g, i));
-                if (momentum != 0f) {
-                    grad = FloatVector.fromArray(SPECIES, first, i).mul(momentum).add(grad);
-                    grad.intoArray(first, i);
-                }
-                wv.sub(grad.mul(lr)).intoArray(w, i);
-            }
-            // the remainder is shorter than a vector: the same formula one element at a time
-            for (; i < to; i++) {
-                float grad = g[i] + weightDecay * w[i];
-                if (momentum != 0f) {
-                    first[i] = momentum * first[i] + grad;
-                    grad = first[i];
-                }
-                w[i] -= lr * grad;
-            }
-        }
-
-        private void adamw(int from, int to) {
-            float decay = 1f - lr * weightDecay;
-            float stepSize = lr / biasCorrection1;
-            float sqrtBiasCorrection2 = (float) Math.sqrt(biasCorrection2);
-            float oneMinusBeta1 = 1f - beta1;
-            float oneMinusBeta2 = 1f - beta2;
-            int body = from + SPECIES.loopBound(to - from);
-            int i = from;
-            for (; i < body; i += LANES) {
-                FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
-                FloatVector wv = FloatVector.fromArray(SPECIES, w, i).mul(decay);
-                FloatVector mv = FloatVector.fromArray(SPECIES, first, i);
-                // PyTorch writes the first moment as a lerp towards g
-                mv = mv.add(gv.sub(mv).mul(oneMinusBeta1));
-                FloatVector vv = FloatVector.fromArray(SPECIES, second, i).mul(beta2)
-                        .add(gv.mul(oneMinusBeta2).mul(gv));
-                FloatVector denominator = vv.sqrt().div(sqrtBiasCorrection2).add(eps);
-                wv = wv.sub(mv.div(denominator).mul(stepSize));
-                mv.intoArray(first, i);
-                vv.intoArray(second, i);
-                wv.intoArray(w, i);
-            }
-            // the remainder is shorter than a vector: the same formula one element at a time
-            for (; i < to; i++) {
-                w[i] *= decay;
-                first[i] += oneMinusBeta1 * (g[i] - first[i]);
-                second[i] = beta2 * second[i] + oneMinusBeta2 * g[i] * g[i];
-                float denominator = (float) Math.sqrt(second[i]) / sqrtBiasCorrection2 + eps;
-                w[i] -= stepSize * (first[i] / denominator);
-            }
-        }
     }
 }

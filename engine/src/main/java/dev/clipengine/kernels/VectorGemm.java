@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>An instance belongs to one backend and is not thread-safe. Its packing buffers grow to the
  * largest call seen and are then reused, so a steady-state call allocates nothing.
  */
-final class VectorGemm implements WorkerPool.Task {
+final class VectorGemm implements WorkerPool.Task, MatrixProduct {
 
     static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
@@ -79,13 +79,19 @@ final class VectorGemm implements WorkerPool.Task {
     private boolean splitColumns;
     private int parts;
 
+    @Override
+    public String describe() {
+        return "the Vector API kernel";
+    }
+
     VectorGemm(WorkerPool pool) {
         this.pool = pool;
         this.packed = new float[pool.threads()][0];
         this.sumTiles = new float[pool.threads()][MR * NR];
     }
 
-    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                float beta, float[] c, int cOffset, int ldc) {
         if (k == 0) {

@@ -7,7 +7,7 @@ package dev.clipengine.kernels;
  * {@link VectorBackend#PARALLEL_MIN_ELEMENTS} elements per thread. A test that claims to compare
  * split and unsplit work shows with these counts that its work was split.
  */
-public final class SplitCountingVectorBackend extends VectorBackend {
+public final class SplitCountingVectorBackend extends ForwardingBackend {
 
     private long splitProducts;
     private long splitUpdates;
@@ -15,7 +15,7 @@ public final class SplitCountingVectorBackend extends VectorBackend {
     private long largestUpdate;
 
     public SplitCountingVectorBackend(int threads) {
-        super(threads);
+        super(new VectorBackend(threads));
     }
 
     /** Products this backend, at its thread count, ran in more than one part. */
@@ -52,29 +52,29 @@ public final class SplitCountingVectorBackend extends VectorBackend {
     }
 
     @Override
-    protected void sgemmKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                               float beta, float[] c, int cOffset, int ldc) {
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
         largestProduct = Math.max(largestProduct, (long) m * n * k);
         if (threads() > 1 && productSplits(m, n, k)) {
             splitProducts++;
         }
-        super.sgemmKernel(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        super.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     @Override
-    protected void sgdStepKernel(int n, float[] w, float[] g, float[] momentumBuffer, float lr, float momentum,
-                                 float weightDecay) {
+    public void sgdStep(int n, float[] w, float[] g, float[] momentumBuffer, float lr, float momentum,
+                        float weightDecay) {
         countUpdate(n);
-        super.sgdStepKernel(n, w, g, momentumBuffer, lr, momentum, weightDecay);
+        super.sgdStep(n, w, g, momentumBuffer, lr, momentum, weightDecay);
     }
 
     @Override
-    protected void adamwStepKernel(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
-                                   float beta2, float eps, float weightDecay, float biasCorrection1,
-                                   float biasCorrection2) {
+    public void adamwStep(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1,
+                          float beta2, float eps, float weightDecay, float biasCorrection1,
+                          float biasCorrection2) {
         countUpdate(n);
-        super.adamwStepKernel(n, w, g, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
+        super.adamwStep(n, w, g, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2);
     }
 
     private void countUpdate(int n) {

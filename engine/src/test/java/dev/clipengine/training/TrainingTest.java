@@ -71,8 +71,13 @@ class TrainingTest {
     private static void runInFreshJvm(String backend, Path out) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                TrainingRuns.class.getName(), backend, "2", "adamw", "25", out.toString()));
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path")));
+        // the same vector width as this JVM's, when a run narrows it
+        String bits = System.getProperty("clip.vector.bits");
+        if (bits != null) {
+            command.add("-Dclip.vector.bits=" + bits);
+        }
+        command.addAll(List.of(TrainingRuns.class.getName(), backend, "2", "adamw", "25", out.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the fresh JVM did not finish");

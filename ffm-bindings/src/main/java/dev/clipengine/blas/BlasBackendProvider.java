@@ -2,6 +2,7 @@ package dev.clipengine.blas;
 
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.BackendProvider;
+import dev.clipengine.kernels.VectorBackend;
 
 /** Registers {@code blas} with the engine's backend list. */
 public final class BlasBackendProvider implements BackendProvider {
@@ -24,6 +25,6 @@ public final class BlasBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(int threads) {
-        return new BlasBackend(threads);
+        return new VectorBackend("blas", threads, new OpenBlasProduct(threads));
     }
 }

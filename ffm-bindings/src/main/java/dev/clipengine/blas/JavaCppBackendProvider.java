@@ -2,6 +2,7 @@ package dev.clipengine.blas;
 
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.BackendProvider;
+import dev.clipengine.kernels.VectorBackend;
 
 /** Registers {@code javacpp} with the engine's backend list. */
 public final class JavaCppBackendProvider implements BackendProvider {
@@ -23,6 +24,6 @@ public final class JavaCppBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(int threads) {
-        return new JavaCppBackend(threads);
+        return new VectorBackend("javacpp", threads, new JavaCppProduct(threads));
     }
 }

@@ -42,7 +42,7 @@ class ArgumentCheckTest {
             new Case("C offset", 4, 4, 4, 0, 4, 0, 4, -16, 4));
 
     static Stream<Named<Backend>> backends() {
-        return Stream.of(Named.of("blas", new BlasBackend(1)), Named.of("javacpp", new JavaCppBackend(1)));
+        return Stream.of(Named.of("blas", new BlasBackendProvider().create(1)), Named.of("javacpp", new JavaCppBackendProvider().create(1)));
     }
 
     @ParameterizedTest

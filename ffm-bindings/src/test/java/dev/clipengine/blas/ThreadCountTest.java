@@ -2,6 +2,7 @@ package dev.clipengine.blas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clipengine.kernels.Backend;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,7 +14,7 @@ class ThreadCountTest {
 
     @Test
     void eachBackendSetsTheThreadsOfItsOwnCopy() {
-        try (BlasBackend blas = new BlasBackend(1); JavaCppBackend javacpp = new JavaCppBackend(2)) {
+        try (Backend blas = new BlasBackendProvider().create(1); Backend javacpp = new JavaCppBackendProvider().create(2)) {
             assertEquals(1, OpenBlas.threads(), "the FFM copy");
             assertEquals(2, JavaCppOpenBlas.threads(), "JavaCPP's copy");
             multiply(blas);
@@ -21,7 +22,7 @@ class ThreadCountTest {
             assertEquals(1, OpenBlas.threads(), "the FFM copy after both multiplied");
             assertEquals(2, JavaCppOpenBlas.threads(), "JavaCPP's copy after both multiplied");
         }
-        try (BlasBackend blas = new BlasBackend(2); JavaCppBackend javacpp = new JavaCppBackend(1)) {
+        try (Backend blas = new BlasBackendProvider().create(2); Backend javacpp = new JavaCppBackendProvider().create(1)) {
             multiply(blas);
             multiply(javacpp);
             assertEquals(2, OpenBlas.threads(), "the FFM copy");

@@ -1,6 +1,6 @@
 package dev.clipengine.blas;
 
-import dev.clipengine.kernels.VectorBackend;
+import dev.clipengine.kernels.MatrixProduct;
 import java.nio.FloatBuffer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -13,35 +13,29 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>Products use the binding's {@code float[]} overload, the one that takes the engine's arrays
  * as they are (see docs/openblas.md for its measured cost against the pointer overload); a
  * matrix at a non-zero offset goes through the heap {@link FloatBuffer} overload, which the
- * binding reads at the buffer's position. Other operators are the inherited Vector API kernels.
+ * binding reads at the buffer's position. This is the matrix-product strategy of the
+ * {@code javacpp} backend, whose other operators are the Vector API kernels.
  */
-public final class JavaCppBackend extends VectorBackend {
+final class JavaCppProduct implements MatrixProduct {
 
     private final int threads;
 
-    public JavaCppBackend(int threads) {
-        super(threads);
+    JavaCppProduct(int threads) {
         this.threads = threads;
         JavaCppOpenBlas.setThreads(threads);
     }
 
     @Override
-    public String name() {
-        return "javacpp";
-    }
-
-    @Override
     public String describe() {
         int openBlasThreads = JavaCppOpenBlas.threads();
-        return "javacpp (" + openblas_nolapack.OPENBLAS_VERSION.strip() + " through JavaCPP's JNI binding, "
-                + openBlasThreads + (openBlasThreads == 1 ? " thread" : " threads")
-                + "; other operators: " + super.describe() + ")";
+        return openblas_nolapack.OPENBLAS_VERSION.strip() + " through JavaCPP's JNI binding, "
+                + openBlasThreads + (openBlasThreads == 1 ? " thread" : " threads");
     }
 
     @Override
-    protected void sgemmKernel(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
-                               float beta, float[] c, int cOffset, int ldc) {
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
         JavaCppOpenBlas.setThreads(threads);
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
