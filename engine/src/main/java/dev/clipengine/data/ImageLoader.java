@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.io.RegularFiles;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -44,6 +45,9 @@ public final class ImageLoader {
         }
         if (Files.isDirectory(file)) {
             throw problem(file, "a folder, not an image file");
+        }
+        if (RegularFiles.isSpecial(file)) {
+            throw problem(file, RegularFiles.NOT_REGULAR);
         }
         BufferedImage image = decode(file);
         ColorModel model = image.getColorModel();

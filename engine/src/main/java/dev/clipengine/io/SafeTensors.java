@@ -124,6 +124,9 @@ public final class SafeTensors {
         if (Files.isDirectory(file)) {
             throw bad(file, "is a folder, not a safetensors file");
         }
+        if (RegularFiles.isSpecial(file)) {
+            throw bad(file, RegularFiles.NOT_REGULAR);
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return readFrom(file, channel);
         } catch (NoSuchFileException e) {

@@ -2,6 +2,7 @@ package dev.clipengine.data;
 
 import dev.clipengine.AllocatedBytes;
 import dev.clipengine.BadInputException;
+import dev.clipengine.Fifo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -196,6 +197,20 @@ class IdxFileTest {
                 IdxFiles.gzip(IdxFiles.images(200, 300, first, second))));
         assertArrayEquals(first, images.pixels()[0]);
         assertArrayEquals(second, images.pixels()[1]);
+    }
+
+    @Test
+    void refusesAFifo() throws Exception {
+        Path fifo = Fifo.make(folder.resolve("fifo"));
+        // opening a FIFO would wait for a writer that never comes
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            String message = assertThrows(BadInputException.class, () -> IdxFile.readLabels(fifo, 10)).getMessage();
+            assertEquals(fifo + ": not a regular file (a FIFO, socket or device); only regular files are read",
+                    message);
+            message = assertThrows(BadInputException.class, () -> IdxFile.readImages(fifo)).getMessage();
+            assertEquals(fifo + ": not a regular file (a FIFO, socket or device); only regular files are read",
+                    message);
+        });
     }
 
     @Test

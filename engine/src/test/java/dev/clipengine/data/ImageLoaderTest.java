@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.Fifo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageLoaderTest {
@@ -223,6 +226,20 @@ class ImageLoaderTest {
         Path file = folder.resolve("absent.png");
         BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3));
         assertEquals("image " + file + ": no such file", e.getMessage());
+    }
+
+    @Test
+    void aFifoOrADeviceIsRefusedBeforeItIsOpened() throws Exception {
+        Path fifo = Fifo.make(folder.resolve("pipe.png"));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(fifo, 4, 3));
+            assertEquals("image " + fifo + ": not a regular file (a FIFO, socket or device); only regular files are "
+                    + "read", e.getMessage());
+        });
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ImageLoader.read(Path.of("/dev/zero"), 4, 3));
+        assertEquals("image /dev/zero: not a regular file (a FIFO, socket or device); only regular files are read",
+                e.getMessage());
     }
 
     @Test
