@@ -23,14 +23,11 @@ final class PretrainedWords {
      * @param vocabSize the vocabulary's size including {@code <unk>}, or 0 for every usable word
      */
     static ClipModel initialize(ModelConfig shape, Path file, int vocabSize, long seed) {
-        // only words the tokenizer can produce are useful, so filter before cutting to size
-        WordVectors vectors = WordVectors.read(file).forTokenizer();
-        if (vocabSize > 0) {
-            if (vocabSize < 2) {
-                throw new BadInputException("--vocab-size must be at least 2 (<unk> and one word)");
-            }
-            vectors = vectors.first(vocabSize - 1);
+        if (vocabSize == 1) {
+            throw new BadInputException("--vocab-size must be at least 2 (<unk> and one word)");
         }
+        // only words the tokenizer can produce are useful: the first vocabSize - 1 of them are read, no more
+        WordVectors vectors = WordVectors.readForTokenizer(file, Math.max(vocabSize - 1, 0));
         if (vectors.count() == 0) {
             throw new BadInputException(file + ": no word made of the letters a-z and digits 0-9");
         }
