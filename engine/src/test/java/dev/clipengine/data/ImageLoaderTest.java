@@ -2,6 +2,7 @@ package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
 import dev.clipengine.Fifo;
+import dev.clipengine.LargePng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -278,5 +279,24 @@ class ImageLoaderTest {
         Files.write(file, png);
         BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 8, 3));
         assertTrue(e.getMessage().startsWith("image " + file + ": 20000x20000 pixels"), e.getMessage());
+    }
+
+    @Test
+    void anImageThatAloneExceedsTheDecodeBudgetIsRefusedFromItsHeader() {
+        // 6000 x 6000 pixels of 16-bit RGBA: 288 MB once decoded, from a file of about 300 KB
+        Path file = LargePng.write(folder.resolve("deep.png"), 6000, 6000, LargePng.RGBA, 16);
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3));
+        assertEquals("image " + file + ": 6000x6000 pixels decode to 288 MB, more than the 268 MB of images decoded "
+                + "at once", e.getMessage());
+        assertEquals(DecodeBudget.MAX_BYTES, DecodeBudget.available());
+    }
+
+    @Test
+    void aLargeImageWithinTheBudgetIsReadAndGivesItsBytesBack() {
+        Path file = LargePng.write(folder.resolve("large.png"), 4000, 4000, LargePng.RGBA, 16);
+        assertArrayEquals(new byte[3 * 4 * 4], ImageLoader.read(file, 4, 3));
+        assertEquals(DecodeBudget.MAX_BYTES, DecodeBudget.available());
+        Path grey = LargePng.write(folder.resolve("grey.png"), 100, 50, LargePng.GREY, 8);
+        assertArrayEquals(new byte[8 * 8], ImageLoader.read(grey, 8, 1));
     }
 }
