@@ -482,7 +482,7 @@ public final class SafeTensors {
     }
 
     /** Keeps messages that quote the file's own text or the platform's on one line, and short. */
-    private static String oneLine(String text) {
+    static String oneLine(String text) {
         String line = String.valueOf(text).replaceAll("\\s+", " ").strip();
         return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
