@@ -37,7 +37,7 @@ public final class LargePng {
                 .put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0).array());
         // each row: filter type 0, then its samples, all zero
         byte[] row = new byte[1 + width * samples * bitDepth / 8];
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
         byte[] out = new byte[1 << 16];
         for (int y = 0; y < height; y++) {
