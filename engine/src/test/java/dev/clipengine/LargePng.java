@@ -60,6 +60,23 @@ public final class LargePng {
         }
     }
 
+    /**
+     * A PNG of a header and no pixel data: enough for a reader to learn the size, and refuse it,
+     * without the time it takes to compress the pixels.
+     */
+    public static Path headerOnly(Path file, int width, int height, int colourType, int bitDepth) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth)
+                .put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(png, "IEND", new byte[0]);
+        try {
+            return Files.write(file, png.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();
