@@ -16,9 +16,9 @@ import java.util.Set;
  * A folder only the current user can write, for native libraries that are about to be loaded: if
  * another user could write in it, they could swap a library between its check and its loading and
  * run their code in this process. A folder is created owner-only ({@code rwx------}); an existing
- * one of ours that others can write is made owner-only again (its files are then checked afresh by
- * the caller); one owned by someone else is refused, since it cannot be made safe. File systems
- * without POSIX permissions (Windows) have no such check here.
+ * one of ours that others can write is made owner-only again (the caller checks every file in it
+ * before loading, whatever happened before); one owned by someone else is refused, since it cannot
+ * be made safe. File systems without POSIX permissions (Windows) have no such check here.
  */
 final class PrivateFolder {
 
@@ -30,13 +30,11 @@ final class PrivateFolder {
     }
 
     /**
-     * Makes {@code folder} exist and be writable by this user alone; returns whether it had to be
-     * made so (created, or others' write permission removed), in which case nothing in it can be
-     * trusted from before.
+     * Makes {@code folder} exist and be writable by this user alone.
      *
      * @throws IllegalStateException when the folder belongs to another user or is not a folder
      */
-    static boolean prepare(Path folder) throws IOException {
+    static void prepare(Path folder) throws IOException {
         boolean posix = Files.getFileStore(existingAncestor(folder)).supportsFileAttributeView(
                 PosixFileAttributeView.class);
         if (!Files.exists(folder)) {
@@ -47,13 +45,13 @@ final class PrivateFolder {
                 } else {
                     Files.createDirectory(folder);
                 }
-                return true;
+                return;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // another JVM created it at the same moment: check it as any existing folder
             }
         }
         if (!posix) {
-            return false;
+            return;
         }
         PosixFileAttributes attributes = Files.readAttributes(folder, PosixFileAttributes.class);
         if (!attributes.isDirectory()) {
@@ -66,12 +64,9 @@ final class PrivateFolder {
                     + me.getName() + "; its libraries are not loaded (remove it, or give another cache with -D"
                     + OpenBlasLibrary.CACHE_PROPERTY + ")");
         }
-        Set<PosixFilePermission> permissions = attributes.permissions();
-        if (permissions.stream().noneMatch(WRITE_BY_OTHERS::contains)) {
-            return false;
+        if (attributes.permissions().stream().anyMatch(WRITE_BY_OTHERS::contains)) {
+            Files.setPosixFilePermissions(folder, OWNER_ONLY);
         }
-        Files.setPosixFilePermissions(folder, OWNER_ONLY);
-        return true;
     }
 
     /** Whether a file in the folder is one this user alone can write (always, without POSIX permissions). */
