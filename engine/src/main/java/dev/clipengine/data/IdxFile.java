@@ -18,11 +18,11 @@ import java.util.zip.ZipException;
  * ({@code 0x00000801}).
  *
  * <p>Nothing is allocated for what the header claims, only for what arrives: arrays grow as the
- * data comes in (doubling, up to the claim), so a header claiming 600 million labels over a few
- * kilobytes of data costs a few kilobytes before the truncation is reported. The claim is also
- * checked against the file's size, and the count against {@link #MAX_COUNT}, which bounds what
- * even a complete file (a small gzip file can hold a large one) can make the reader hold. Every
- * problem is one {@link BadInputException} naming the file.
+ * data comes in (doubling, up to the claim), so a header claiming 4 million labels or a 16 MB
+ * image over a few kilobytes of data costs a few kilobytes before the truncation is reported. The
+ * count is refused beyond {@link #MAX_COUNT}, which bounds what even a complete file (a small gzip
+ * file can hold a large one) can make the reader hold, and the claim beyond what the file's size
+ * can hold. Every problem is one {@link BadInputException} naming the file.
  */
 public final class IdxFile {
 
