@@ -28,14 +28,11 @@ final class PretrainedWords {
             throw new BadInputException("--word-vectors gives the card's models their word vectors; a transformer "
                     + "learns its token embeddings");
         }
-        // only words the tokenizer can produce are useful, so filter before cutting to size
-        WordVectors vectors = WordVectors.read(file).forTokenizer();
-        if (vocabSize > 0) {
-            if (vocabSize < 2) {
-                throw new BadInputException("--vocab-size must be at least 2 (<unk> and one word)");
-            }
-            vectors = vectors.first(vocabSize - 1);
+        if (vocabSize == 1) {
+            throw new BadInputException("--vocab-size must be at least 2 (<unk> and one word)");
         }
+        // only words the tokenizer can produce are useful: the first vocabSize - 1 of them are read, no more
+        WordVectors vectors = WordVectors.readForTokenizer(file, Math.max(vocabSize - 1, 0));
         if (vectors.count() == 0) {
             throw new BadInputException(file + ": no word made of the letters a-z and digits 0-9");
         }

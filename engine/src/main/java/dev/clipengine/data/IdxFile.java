@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.ZipException;
 
@@ -16,10 +17,12 @@ import java.util.zip.ZipException;
  * unsigned bytes, images in 3 dimensions ({@code 0x00000803}: count, rows, columns) and labels in 1
  * ({@code 0x00000801}).
  *
- * <p>The header is checked against the file's size before anything is allocated for it, and each
- * image is allocated only when its bytes have arrived, so a damaged or hostile header can neither
- * claim gigabytes nor leave a half-filled array. Every problem is one {@link BadInputException}
- * naming the file.
+ * <p>Nothing is allocated for what the header claims, only for what arrives: arrays grow as the
+ * data comes in (doubling, up to the claim), so a header claiming 4 million labels or a 16 MB
+ * image over a few kilobytes of data costs a few kilobytes before the truncation is reported. The
+ * count is refused beyond {@link #MAX_COUNT}, which bounds what even a complete file (a small gzip
+ * file can hold a large one) can make the reader hold, and the claim beyond what the file's size
+ * can hold. Every problem is one {@link BadInputException} naming the file.
  */
 public final class IdxFile {
 
@@ -29,6 +32,14 @@ public final class IdxFile {
     private static final int UNSIGNED_BYTE = 0x08;
     /** Far beyond any data set of this family; bigger sides are damage, not data. */
     public static final int MAX_SIDE = 4096;
+    /**
+     * Far beyond any data set of this family (EMNIST's largest file holds 697,932 images); a larger
+     * count is damage, not data. It bounds what a file can make the reader hold even when its data
+     * is all there: 4 million 1x1 images take about 120 MB of arrays.
+     */
+    public static final int MAX_COUNT = 1 << 22;
+    /** What an array starts at before the data shows how much there really is. */
+    private static final int FIRST_CAPACITY = 1 << 13;
 
     /**
      * Images of one IDX file, each its own {@code rows x columns} array of grey bytes in row-major
@@ -56,15 +67,18 @@ public final class IdxFile {
                         + Integer.toUnsignedString(columns) + " pixels; expected 1 to " + MAX_SIDE + " a side");
             }
             int imageBytes = rows * columns;
-            checkClaim(file, in, 16, count, imageBytes, count + " images of " + rows + "x" + columns);
-            byte[][] pixels = new byte[(int) count][];
+            checkClaim(file, in, 16, count, imageBytes, count + " images of " + rows + "x" + columns, "images");
+            byte[][] pixels = new byte[(int) Math.min(count, FIRST_CAPACITY)][];
             for (int i = 0; i < count; i++) {
-                byte[] image = new byte[imageBytes];
-                int got = readFully(file, in.input(), image);
-                if (got < imageBytes) {
+                byte[] image = readUpTo(file, in.input(), imageBytes);
+                if (image.length < imageBytes) {
                     throw problem(file, "truncated: the header claims " + count + " images of " + rows + "x"
-                            + columns + " but the data ends in image " + (i + 1) + " (" + dataBytes(i, imageBytes, got)
-                            + " bytes of the " + count * imageBytes + " expected)");
+                            + columns + " but the data ends in image " + (i + 1) + " ("
+                            + dataBytes(i, imageBytes, image.length) + " bytes of the " + count * imageBytes
+                            + " expected)");
+                }
+                if (i == pixels.length) {
+                    pixels = Arrays.copyOf(pixels, (int) Math.min(count, 2L * pixels.length));
                 }
                 pixels[i] = image;
             }
@@ -81,12 +95,11 @@ public final class IdxFile {
         try (MaybeGzipped in = MaybeGzipped.open(file)) {
             int[] dims = header(file, in, LABELS_MAGIC, "label");
             long count = dims[0] & 0xFFFFFFFFL;
-            checkClaim(file, in, 8, count, 1, count + " labels");
-            byte[] bytes = new byte[(int) count];
-            int got = readFully(file, in.input(), bytes);
-            if (got < count) {
+            checkClaim(file, in, 8, count, 1, count + " labels", "labels");
+            byte[] bytes = readUpTo(file, in.input(), (int) count);
+            if (bytes.length < count) {
                 throw problem(file, "truncated: the header claims " + count + " labels but the data ends after "
-                        + got);
+                        + bytes.length);
             }
             requireEnd(file, in, count + " labels");
             int[] labels = new int[bytes.length];
@@ -129,16 +142,16 @@ public final class IdxFile {
     }
 
     /**
-     * Refuses a count whose data the file cannot hold (exactly, for a raw file; by gzip's best
-     * ratio, for a compressed one) or an array cannot index, before allocating for it.
+     * Refuses a count beyond {@link #MAX_COUNT} or whose data the file cannot hold (exactly, for a
+     * raw file; by gzip's best ratio, for a compressed one).
      */
     private static void checkClaim(Path file, MaybeGzipped in, int headerBytes, long count, int itemBytes,
-                                   String what) {
+                                   String what, String items) {
         long claimed = count * itemBytes; // at most 2^32 * 2^24: no overflow
         long available = in.maxContentBytes() - headerBytes;
-        if (count > Integer.MAX_VALUE - 8) {
-            throw problem(file, "the header claims " + what + ", more than can be held (at most "
-                    + (Integer.MAX_VALUE - 8) + ")");
+        if (count > MAX_COUNT) {
+            throw problem(file, "the header claims " + what + ", more than the " + MAX_COUNT + " " + items
+                    + " an IDX file of this family can hold: damaged or not such a file");
         }
         if (claimed > available) {
             throw problem(file, in.compressed()
@@ -163,10 +176,30 @@ public final class IdxFile {
 
     /** Reads until {@code into} is full or the content ends; returns how many bytes arrived. */
     private static int readFully(Path file, InputStream input, byte[] into) {
+        return readFully(file, input, into, 0, into.length);
+    }
+
+    /**
+     * Up to {@code length} bytes, in an array that grows as they arrive rather than one of the
+     * size asked for: shorter than {@code length} when the content ends first.
+     */
+    private static byte[] readUpTo(Path file, InputStream input, int length) {
+        byte[] bytes = new byte[Math.min(length, FIRST_CAPACITY)];
+        int got = 0;
+        while (true) {
+            got += readFully(file, input, bytes, got, bytes.length - got);
+            if (got < bytes.length || got == length) {
+                return got == bytes.length ? bytes : Arrays.copyOf(bytes, got);
+            }
+            bytes = Arrays.copyOf(bytes, (int) Math.min(length, 2L * bytes.length));
+        }
+    }
+
+    private static int readFully(Path file, InputStream input, byte[] into, int offset, int length) {
         int got = 0;
         try {
-            while (got < into.length) {
-                int n = input.read(into, got, into.length - got);
+            while (got < length) {
+                int n = input.read(into, offset + got, length - got);
                 if (n < 0) {
                     break;
                 }

@@ -1,14 +1,18 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.io.RegularFiles;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.SampleModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +26,11 @@ import java.util.Locale;
  * <p>Samples are taken from the decoded raster as stored, never through {@code getRGB}, which
  * would convert colour spaces; that is what keeps exact-size images identical to what Python's
  * image libraries read. Every failure is a {@link BadInputException} that names the file.
+ *
+ * <p>An image's size is read from its header before anything is decoded: beyond the limits a side
+ * and in pixels it is refused, and within them its raster's bytes are taken from a budget shared by
+ * every thread ({@link DecodeBudget}), so images decoded in parallel cannot together claim more
+ * memory than one may.
  */
 public final class ImageLoader {
 
@@ -45,13 +54,19 @@ public final class ImageLoader {
         if (Files.isDirectory(file)) {
             throw problem(file, "a folder, not an image file");
         }
-        BufferedImage image = decode(file);
-        ColorModel model = image.getColorModel();
-        int colours = model instanceof IndexColorModel ? 3 : model.getNumColorComponents();
-        if (colours != 1 && colours != 3) {
-            throw problem(file, colours + " colour components (CMYK?); only grey and RGB images are read");
+        if (RegularFiles.isSpecial(file)) {
+            throw problem(file, RegularFiles.NOT_REGULAR);
         }
-        return resizeAndCrop(new SourceRows(image, channels), imageSize);
+        // the decoded raster's bytes stay taken from the budget until it has been resized
+        try (Decoded decoded = decode(file)) {
+            BufferedImage image = decoded.image();
+            ColorModel model = image.getColorModel();
+            int colours = model instanceof IndexColorModel ? 3 : model.getNumColorComponents();
+            if (colours != 1 && colours != 3) {
+                throw problem(file, colours + " colour components (CMYK?); only grey and RGB images are read");
+            }
+            return resizeAndCrop(new SourceRows(image, channels), imageSize);
+        }
     }
 
     /** The luminance of docs/formats.md: {@code (299 R + 587 G + 114 B) / 1000}, rounded to nearest. */
@@ -59,7 +74,16 @@ public final class ImageLoader {
         return (299 * red + 587 * green + 114 * blue + 500) / 1000;
     }
 
-    private static BufferedImage decode(Path file) {
+    /** A decoded image and the budget its raster takes until it is closed. */
+    private record Decoded(BufferedImage image, DecodeBudget.Lease lease) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    private static Decoded decode(Path file) {
         try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
             if (input == null) {
                 throw problem(file, "cannot be opened");
@@ -84,7 +108,19 @@ public final class ImageLoader {
                     throw problem(file, width + "x" + height + " pixels is outside the accepted size (at most "
                             + MAX_SIDE + " a side and " + MAX_PIXELS / 1_000_000 + " megapixels)");
                 }
-                return reader.read(0);
+                long bytes = rasterBytes(reader, width, height);
+                if (bytes > DecodeBudget.MAX_BYTES) {
+                    throw problem(file, width + "x" + height + " pixels decode to " + bytes / 1_000_000
+                            + " MB, more than the " + DecodeBudget.MAX_BYTES / 1_000_000
+                            + " MB of images decoded at once");
+                }
+                DecodeBudget.Lease lease = DecodeBudget.take(bytes);
+                try {
+                    return new Decoded(reader.read(0), lease);
+                } catch (IOException | RuntimeException | Error e) {
+                    lease.close();
+                    throw e;
+                }
             } finally {
                 reader.dispose();
             }
@@ -94,6 +130,22 @@ public final class ImageLoader {
             // decoders report damaged data with all sorts of runtime exceptions, not only IIOException
             throw problem(file, "corrupt or unreadable " + describe(e));
         }
+    }
+
+    /**
+     * The bytes of the raster {@code reader.read(0)} will allocate: the first image type it offers
+     * is the one it decodes to, and its sample model gives the storage of one pixel (rounded up to
+     * whole data elements, so at most a few times too much for packed 1-bit images).
+     */
+    private static long rasterBytes(ImageReader reader, int width, int height) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (types == null || !types.hasNext()) {
+            throw new IOException("no image type to decode to");
+        }
+        SampleModel pixel = types.next().getSampleModel(1, 1);
+        long bytesPerPixel = Math.ceilDiv((long) pixel.getNumDataElements()
+                * DataBuffer.getDataTypeSize(pixel.getDataType()), 8);
+        return (long) width * height * bytesPerPixel;
     }
 
     private static String describe(Exception e) {

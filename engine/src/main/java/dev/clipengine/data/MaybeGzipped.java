@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.io.RegularFiles;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -33,6 +34,9 @@ record MaybeGzipped(InputStream input, boolean compressed, long fileSize) implem
     static MaybeGzipped open(Path file) {
         if (Files.isDirectory(file)) {
             throw new BadInputException(file + ": a folder, not a file");
+        }
+        if (RegularFiles.isSpecial(file)) {
+            throw new BadInputException(file + ": " + RegularFiles.NOT_REGULAR);
         }
         InputStream raw = null;
         try {

@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.io.RegularFiles;
 import dev.clipengine.model.Vocabulary;
 
 import java.io.IOException;
@@ -143,6 +144,9 @@ public final class TsvDataset {
      * so that invalid UTF-8 is reported at its line (a reader decodes whole buffers ahead).
      */
     private static List<String> readLines(Path tsv) {
+        if (RegularFiles.isSpecial(tsv)) {
+            throw new BadInputException(tsv + ": " + RegularFiles.NOT_REGULAR);
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(tsv);

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.ZipException;
 
 /**
@@ -26,8 +27,12 @@ import java.util.zip.ZipException;
  * </ul>
  * These files list words by falling frequency, so their first N entries are the N most frequent
  * words. Every problem is one {@link BadInputException} naming the file and the line (or, in the
- * binary format, which has no lines, the entry); nothing is allocated beyond what the file's size
- * can hold.
+ * binary format, which has no lines, the entry).
+ *
+ * <p>The vectors are held in an array that grows as entries arrive, never one sized by the header:
+ * a gzip file can claim 1100 times its size, so a small one claiming a million 300-value vectors
+ * would otherwise take 1.2 GB before its truncation is found. At most {@link #MAX_WORDS} words are
+ * held, and reading stops at a caller's limit, so a vocabulary size bounds what is read.
  *
  * @param words   the words in file order
  * @param dim     the length of each vector
@@ -43,8 +48,18 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
     static final int MAX_LINE_BYTES = 16 * MAX_DIM + 65_536;
     /** A binary entry's word longer than this means the file is not what its header says. */
     static final int MAX_WORD_BYTES = 4096;
+    /**
+     * The most words held at once: beyond every published embedding (Google's News vectors hold 3
+     * million) and four times the largest vocabulary a model takes. Reaching it asks for a limit.
+     */
+    public static final int MAX_WORDS = 1 << 22;
+    /** The most values held at once: an array's limit. */
+    static final int MAX_VALUES = Integer.MAX_VALUE - 8;
     /** Bytes of a binary file's first entry looked at to tell it from text. */
     private static final int SNIFF_BYTES = 64;
+    /** Rows the value array starts with before the data shows how many there really are. */
+    private static final int FIRST_ROWS = 64;
+    private static final Pattern SEPARATORS = Pattern.compile("[ \t]+");
 
     public WordVectors {
         words = List.copyOf(words);
@@ -65,7 +80,22 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
             throw new IllegalArgumentException("negative limit: " + limit);
         }
         try (MaybeGzipped in = MaybeGzipped.open(file)) {
-            return new Reader(file, in, limit == 0 ? Integer.MAX_VALUE : limit).read();
+            return new Reader(file, in, limit == 0 ? Integer.MAX_VALUE : limit, false).read();
+        }
+    }
+
+    /**
+     * The first {@code limit} entries the tokenizer can produce (all when {@code limit} is 0), as
+     * {@link #forTokenizer} keeps them, reading no further than it takes to find them: a
+     * vocabulary size of 10,000 reads the head of a file of millions of words, and holds only the
+     * words it keeps.
+     */
+    public static WordVectors readForTokenizer(Path file, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("negative limit: " + limit);
+        }
+        try (MaybeGzipped in = MaybeGzipped.open(file)) {
+            return new Reader(file, in, limit == 0 ? Integer.MAX_VALUE : limit, true).read();
         }
     }
 
@@ -92,14 +122,20 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
         Set<String> seen = new HashSet<>();
         float[] values = new float[vectors.length];
         for (int k = 0; k < words.size(); k++) {
-            List<String> tokens = Vocabulary.words(words.get(k));
-            if (tokens.size() == 1 && tokens.getFirst().length() == words.get(k).length()
-                    && seen.add(tokens.getFirst())) {
+            String token = token(words.get(k), seen);
+            if (token != null) {
                 System.arraycopy(vectors, k * dim, values, kept.size() * dim, dim);
-                kept.add(tokens.getFirst());
+                kept.add(token);
             }
         }
         return new WordVectors(format, kept, dim, Arrays.copyOf(values, kept.size() * dim));
+    }
+
+    /** The word lower-cased when the tokenizer makes it whole and it is not in {@code seen} yet, else null. */
+    private static String token(String word, Set<String> seen) {
+        List<String> tokens = Vocabulary.words(word);
+        return tokens.size() == 1 && tokens.getFirst().length() == word.length() && seen.add(tokens.getFirst())
+                ? tokens.getFirst() : null;
     }
 
     /** One pass over the content, keeping the line (or entry) count for errors. */
@@ -108,16 +144,26 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
         private final Path file;
         private final MaybeGzipped source;
         private final InputStream in;
+        /** Words to hold before reading stops: entries, or with {@code tokenizer} words kept. */
         private final int limit;
+        /** Whether to keep only the words the tokenizer makes, lower-cased, each once. */
+        private final boolean tokenizer;
+        private final Set<String> seen = new HashSet<>();
         private final List<String> words = new ArrayList<>();
         private float[] values = new float[0];
+        /** Entries read, kept or not, for the header's promise. */
+        private long entries;
         private int line;
+        /** Whether the entries are binary, which has no lines: errors then name the entry. */
+        private boolean binary;
+        private byte[] lineBuffer = new byte[256];
 
-        Reader(Path file, MaybeGzipped source, int limit) {
+        Reader(Path file, MaybeGzipped source, int limit, boolean tokenizer) {
             this.file = file;
             this.source = source;
             this.in = source.input();
             this.limit = limit;
+            this.tokenizer = tokenizer;
         }
 
         WordVectors read() {
@@ -139,8 +185,8 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
                 long count = header[0];
                 int dim = checkDim(header[1]);
                 checkClaim(count, dim);
-                values = new float[Math.toIntExact(Math.min(count, limit) * dim)];
                 if (looksBinary(dim)) {
+                    binary = true;
                     readBinary(count, dim);
                     return result(Format.WORD2VEC_BINARY, dim);
                 }
@@ -157,7 +203,8 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
 
         private WordVectors result(Format format, int dim) {
             if (words.isEmpty()) {
-                throw problem("no word vectors in the file");
+                throw problem(tokenizer && entries > 0 ? "no word made of the letters a-z and digits 0-9"
+                        : "no word vectors in the file");
             }
             return new WordVectors(format, words, dim, Arrays.copyOf(values, words.size() * dim));
         }
@@ -189,10 +236,6 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
             if (count > Integer.MAX_VALUE || count * 2L * dim > source.maxContentBytes()) {
                 throw problem(where() + "the header claims " + count + " vectors of dimension " + dim
                         + ", more than a file of " + source.fileSize() + " bytes can hold");
-            }
-            if (Math.min(count, limit) * dim > Integer.MAX_VALUE - 8) {
-                throw problem("the first " + Math.min(count, limit) + " vectors of dimension " + dim
-                        + " are too many to hold at once; read fewer (a vocabulary size)");
             }
         }
 
@@ -244,7 +287,7 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
             while (bytes != null && words.size() < limit) {
                 String text = text(bytes);
                 if (!text.isBlank()) {
-                    if (count >= 0 && words.size() == count) {
+                    if (count >= 0 && entries == count) {
                         throw problem(where() + "more entries than the " + count + " the first line promises");
                     }
                     String[] parts = fields(text);
@@ -258,13 +301,25 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
                     for (int v = 0; v < dim; v++) {
                         values[row * dim + v] = number(parts[v + 1], v + 1);
                     }
-                    words.add(parts[0]);
+                    keep(parts[0]);
                 }
                 bytes = words.size() < limit ? readLine() : null;
             }
-            if (count >= 0 && words.size() < Math.min(count, limit)) {
+            if (count >= 0 && words.size() < limit && entries < count) {
                 throw problem("truncated: the first line promises " + count + " entries, the file ends after "
-                        + words.size());
+                        + entries);
+            }
+        }
+
+        /**
+         * Counts the entry whose values were just written to row {@code words.size()} and keeps it
+         * when it is one to hold; an entry not kept leaves its row to be overwritten.
+         */
+        private void keep(String word) {
+            entries++;
+            String held = tokenizer ? token(word, seen) : word;
+            if (held != null) {
+                words.add(held);
             }
         }
 
@@ -272,9 +327,8 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
         private void readBinary(long count, int dim) throws IOException {
             byte[] vector = new byte[4 * dim];
             byte[] word = new byte[MAX_WORD_BYTES];
-            long rows = Math.min(count, limit);
-            for (int row = 0; row < rows; row++) {
-                int entry = row + 1;
+            while (words.size() < limit && entries < count) {
+                long entry = entries + 1;
                 int b = in.read();
                 while (b == '\n' || b == '\r') { // the newline that usually ends the previous entry
                     b = in.read();
@@ -300,6 +354,8 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
                     throw problem("truncated: entry " + entry + " has " + got + " of its " + vector.length
                             + " vector bytes");
                 }
+                int row = words.size();
+                ensureRows(row + 1, dim);
                 for (int v = 0; v < dim; v++) {
                     int i = 4 * v;
                     float value = Float.intBitsToFloat(vector[i] & 0xFF | (vector[i + 1] & 0xFF) << 8
@@ -309,7 +365,7 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
                     }
                     values[row * dim + v] = value;
                 }
-                words.add(new String(word, 0, length, StandardCharsets.UTF_8));
+                keep(new String(word, 0, length, StandardCharsets.UTF_8));
             }
         }
 
@@ -326,38 +382,44 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
             return value;
         }
 
-        /** Grows the value array as entries arrive, so a file without a header allocates what it holds. */
+        /**
+         * Grows the value array as entries arrive, doubling, so a file allocates for what it holds
+         * whatever its header says; refuses to hold more than {@link #MAX_WORDS} words or
+         * {@link #MAX_VALUES} values.
+         */
         private void ensureRows(int rows, int dim) {
             long needed = (long) rows * dim;
             if (needed <= values.length) {
                 return;
             }
-            if (needed > Integer.MAX_VALUE - 8) {
-                throw problem(where() + "too many vectors to hold at once; read fewer (a vocabulary size)");
+            if (rows > MAX_WORDS || needed > MAX_VALUES) {
+                throw problem(where() + "more than " + (rows > MAX_WORDS ? MAX_WORDS + " words"
+                        : MAX_VALUES + " values") + " to hold at once; read fewer (a vocabulary size)");
             }
-            values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * values.length)));
+            long grown = Math.max(needed, Math.max(2L * values.length, (long) FIRST_ROWS * dim));
+            long most = Math.min((long) Math.min(MAX_WORDS, limit) * dim, MAX_VALUES);
+            values = Arrays.copyOf(values, (int) Math.min(grown, most));
         }
 
         /** The next line without its newline, or null at the end; counts lines for errors. */
         private byte[] readLine() throws IOException {
-            byte[] buffer = new byte[256];
-            int length = 0;
             int b = in.read();
             if (b < 0) {
                 return null;
             }
             line++;
+            int length = 0;
             while (b >= 0 && b != '\n') {
                 if (length == MAX_LINE_BYTES) {
                     throw problem(where() + "longer than " + MAX_LINE_BYTES + " bytes; not a word-vector file?");
                 }
-                if (length == buffer.length) {
-                    buffer = Arrays.copyOf(buffer, Math.min(MAX_LINE_BYTES, 2 * length));
+                if (length == lineBuffer.length) {
+                    lineBuffer = Arrays.copyOf(lineBuffer, Math.min(MAX_LINE_BYTES, 2 * length));
                 }
-                buffer[length++] = (byte) b;
+                lineBuffer[length++] = (byte) b;
                 b = in.read();
             }
-            return Arrays.copyOf(buffer, length);
+            return Arrays.copyOf(lineBuffer, length);
         }
 
         /** Lenient UTF-8: a word that is not valid UTF-8 can never match a caption's word anyway. */
@@ -368,7 +430,7 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
         /** Fields separated by spaces or tabs; a trailing separator (fastText writes one) is no field. */
         private static String[] fields(String line) {
             String stripped = line.strip();
-            return stripped.isEmpty() ? new String[0] : stripped.split("[ \t]+");
+            return stripped.isEmpty() ? new String[0] : SEPARATORS.split(stripped);
         }
 
         private static String shorten(String field) {
@@ -376,7 +438,7 @@ public record WordVectors(Format format, List<String> words, int dim, float[] ve
         }
 
         private String where() {
-            return "line " + line + ": ";
+            return binary ? "entry " + (entries + 1) + ": " : "line " + line + ": ";
         }
 
         private BadInputException problem(String what) {

@@ -1,6 +1,8 @@
 package dev.clipengine.io;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clipengine.BadInputException;
@@ -21,10 +23,16 @@ import java.util.Map;
 /**
  * A model as one safetensors file (docs/formats.md): its tensors under the family's names, and in
  * the metadata {@code format}, {@code config} and, for the word tokenizer, {@code vocab}.
+ *
+ * <p>The metadata is read without letting it claim memory: the config is refused when longer than
+ * any config, and the vocabulary is read word by word, never as a tree, and no further than the
+ * config's {@code vocab_size}.
  */
 public final class ModelFile {
 
     public static final String FORMAT = "clip-engine";
+    /** A config is a few hundred characters; one this long is not a config. */
+    static final int MAX_CONFIG_CHARS = 1 << 16;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelFile() {
@@ -64,7 +72,7 @@ public final class ModelFile {
             throw new BadInputException(source + ": the model uses the " + t.tokenizer() + " tokenizer, which this "
                     + "version cannot load; models with the \"words\" tokenizer load");
         }
-        Vocabulary vocabulary = parseVocabulary(required(metadata, "vocab", source), source);
+        Vocabulary vocabulary = parseVocabulary(required(metadata, "vocab", source), config.vocabSize(), source);
         Map<String, Tensor> modelTensors = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> entry : contents.tensors().entrySet()) {
             if (!entry.getKey().startsWith("optimizer.")) {
@@ -101,6 +109,10 @@ public final class ModelFile {
      * card family's keys; each must be present with the right type.
      */
     public static ModelConfig parseConfig(String json, String source) {
+        if (json.length() > MAX_CONFIG_CHARS) {
+            throw new BadInputException(source + ": config is " + json.length() + " characters long, more than the "
+                    + MAX_CONFIG_CHARS + " any config takes");
+        }
         JsonNode node = parseJson(json, source + ": config");
         if (!node.isObject()) {
             throw new BadInputException(source + ": config is not a JSON object");
@@ -217,22 +229,39 @@ public final class ModelFile {
         return out;
     }
 
-    private static Vocabulary parseVocabulary(String json, String source) {
-        JsonNode node = parseJson(json, source + ": vocab");
-        if (!node.isArray()) {
-            throw new BadInputException(source + ": vocab is not a JSON array of strings");
-        }
-        List<String> words = new ArrayList<>(node.size());
-        for (JsonNode word : node) {
-            if (!word.isTextual()) {
-                throw new BadInputException(source + ": vocab entry " + words.size() + " is not a string");
+    /**
+     * The words of a JSON array of strings, streamed: a tree of the array would take tens of bytes
+     * a word before its size could be checked, and anything but a string ends the reading at once.
+     */
+    private static Vocabulary parseVocabulary(String json, int vocabSize, String source) {
+        List<String> words = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new BadInputException(source + ": vocab is not a JSON array of strings");
             }
-            words.add(word.asText());
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token != JsonToken.VALUE_STRING) {
+                    throw new BadInputException(source + ": vocab entry " + words.size() + " is not a string");
+                }
+                if (words.size() == vocabSize) {
+                    throw new BadInputException(source + ": the vocabulary has more than the " + vocabSize
+                            + " words the config says (vocab_size)");
+                }
+                words.add(parser.getText());
+            }
+            if (parser.nextToken() != null) {
+                throw new BadInputException(source + ": vocab is not valid JSON: more after the array");
+            }
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(source + ": vocab is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
         }
         try {
             return new Vocabulary(words);
         } catch (BadInputException e) {
-            throw new BadInputException(source + ": " + e.getMessage());
+            // the message quotes a word, which may hold any character
+            throw new BadInputException(source + ": " + SafeTensors.oneLine(e.getMessage()));
         }
     }
 
@@ -240,7 +269,7 @@ public final class ModelFile {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new BadInputException(where + " is not valid JSON: " + e.getOriginalMessage());
+            throw new BadInputException(where + " is not valid JSON: " + SafeTensors.oneLine(e.getOriginalMessage()));
         }
     }
 
@@ -259,7 +288,8 @@ public final class ModelFile {
                 return (int) parsed;
             }
         }
-        throw new BadInputException(source + ": config '" + key + "' must be an integer, got " + value);
+        throw new BadInputException(source + ": config '" + key + "' must be an integer, got "
+                + SafeTensors.oneLine(value.toString()));
     }
 
     static boolean boolKey(JsonNode node, String key, String source) {
@@ -268,7 +298,8 @@ public final class ModelFile {
             throw new BadInputException(source + ": config has no '" + key + "'");
         }
         if (!value.isBoolean()) {
-            throw new BadInputException(source + ": config '" + key + "' must be true or false, got " + value);
+            throw new BadInputException(source + ": config '" + key + "' must be true or false, got "
+                    + SafeTensors.oneLine(value.toString()));
         }
         return value.booleanValue();
     }

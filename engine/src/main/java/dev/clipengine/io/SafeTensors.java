@@ -124,6 +124,9 @@ public final class SafeTensors {
         if (Files.isDirectory(file)) {
             throw bad(file, "is a folder, not a safetensors file");
         }
+        if (RegularFiles.isSpecial(file)) {
+            throw bad(file, RegularFiles.NOT_REGULAR);
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return readFrom(file, channel);
         } catch (NoSuchFileException e) {
@@ -528,7 +531,7 @@ public final class SafeTensors {
     }
 
     /** Keeps messages that quote the file's own text or the platform's on one line, and short. */
-    private static String oneLine(String text) {
+    static String oneLine(String text) {
         String line = String.valueOf(text).replaceAll("\\s+", " ").strip();
         return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }

@@ -1,6 +1,8 @@
 package dev.clipengine.data;
 
+import dev.clipengine.AllocatedBytes;
 import dev.clipengine.BadInputException;
+import dev.clipengine.Fifo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,21 +140,77 @@ class IdxFileTest {
 
     @Test
     void refusesAnAbsurdCountBeforeAllocating() {
-        byte[] lie = Arrays.copyOf(IdxFiles.header(IdxFile.IMAGES_MAGIC, 1_000_000_000, 28, 28), 1024);
+        byte[] lie = Arrays.copyOf(IdxFiles.header(IdxFile.IMAGES_MAGIC, 4_000_000, 28, 28), 1024);
         Path raw = IdxFiles.write(folder.resolve("lie"), lie);
         Path gz = IdxFiles.write(folder.resolve("lie.gz"), IdxFiles.gzip(lie));
-        // 784 GB if believed: refused at once rather than failing for memory
+        // 3 GB if believed: refused at once rather than failing for memory
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             String message = assertThrows(BadInputException.class, () -> IdxFile.readImages(raw)).getMessage();
-            assertTrue(message.startsWith(raw + ": truncated: the header claims 1000000000 images of 28x28"),
+            assertTrue(message.startsWith(raw + ": truncated: the header claims 4000000 images of 28x28"),
                     message);
             message = assertThrows(BadInputException.class, () -> IdxFile.readImages(gz)).getMessage();
-            assertTrue(message.startsWith(gz + ": the header claims 1000000000 images of 28x28")
+            assertTrue(message.startsWith(gz + ": the header claims 4000000 images of 28x28")
                     && message.contains("more than a gzip file of"), message);
         });
         Path labels = IdxFiles.write(folder.resolve("labels-lie"), IdxFiles.header(IdxFile.LABELS_MAGIC, -1));
         String message = assertThrows(BadInputException.class, () -> IdxFile.readLabels(labels, 10)).getMessage();
-        assertTrue(message.contains("4294967295 labels"), message);
+        assertEquals(labels + ": the header claims 4294967295 labels, more than the 4194304 labels an IDX file of "
+                + "this family can hold: damaged or not such a file", message);
+        Path images = IdxFiles.write(folder.resolve("images-lie"),
+                IdxFiles.header(IdxFile.IMAGES_MAGIC, 600_000_000, 1, 1));
+        message = assertThrows(BadInputException.class, () -> IdxFile.readImages(images)).getMessage();
+        assertEquals(images + ": the header claims 600000000 images of 1x1, more than the 4194304 images an IDX "
+                + "file of this family can hold: damaged or not such a file", message);
+    }
+
+    @Test
+    void allocatesForTheDataThatArrivesNotForTheClaim() {
+        // a gzip file can claim 1100 times its size; these claim 4 million labels and a 16 MB
+        // image over a few hundred bytes of data
+        byte[] labels = Arrays.copyOf(IdxFiles.header(IdxFile.LABELS_MAGIC, IdxFile.MAX_COUNT - 1), 8 + 300);
+        Path labelsFile = IdxFiles.write(folder.resolve("labels.gz"), IdxFiles.gzip(labels, 8 * 1024));
+        AllocatedBytes.Measured read = AllocatedBytes.of(() -> IdxFile.readLabels(labelsFile, 10));
+        assertEquals(labelsFile + ": truncated: the header claims 4194303 labels but the data ends after 300",
+                read.thrown().getMessage());
+        assertTrue(read.bytes() < 1_000_000, read.bytes() + " bytes allocated");
+
+        byte[] image = Arrays.copyOf(IdxFiles.header(IdxFile.IMAGES_MAGIC, 1, 4096, 4096), 16 + 300);
+        Path imageFile = IdxFiles.write(folder.resolve("image.gz"), IdxFiles.gzip(image, 16 * 1024));
+        read = AllocatedBytes.of(() -> IdxFile.readImages(imageFile));
+        assertEquals(imageFile + ": truncated: the header claims 1 images of 4096x4096 but the data ends in image 1 "
+                + "(300 bytes of the 16777216 expected)", read.thrown().getMessage());
+        assertTrue(read.bytes() < 1_000_000, read.bytes() + " bytes allocated");
+
+        byte[] many = Arrays.copyOf(IdxFiles.header(IdxFile.IMAGES_MAGIC, IdxFile.MAX_COUNT, 1, 1), 16 + 300);
+        Path manyFile = IdxFiles.write(folder.resolve("many.gz"), IdxFiles.gzip(many, 8 * 1024));
+        read = AllocatedBytes.of(() -> IdxFile.readImages(manyFile));
+        assertTrue(read.thrown().getMessage().startsWith(manyFile + ": truncated: the header claims 4194304 images "
+                + "of 1x1 but the data ends in image 301"), read.thrown().getMessage());
+        assertTrue(read.bytes() < 1_000_000, read.bytes() + " bytes allocated");
+    }
+
+    @Test
+    void readsImagesLargerThanTheFirstBuffer() {
+        byte[] first = IdxFiles.filled(200, 300, 7);
+        byte[] second = IdxFiles.filled(200, 300, 9);
+        IdxFile.Images images = IdxFile.readImages(IdxFiles.write(folder.resolve("big.gz"),
+                IdxFiles.gzip(IdxFiles.images(200, 300, first, second))));
+        assertArrayEquals(first, images.pixels()[0]);
+        assertArrayEquals(second, images.pixels()[1]);
+    }
+
+    @Test
+    void refusesAFifo() throws Exception {
+        Path fifo = Fifo.make(folder.resolve("fifo"));
+        // opening a FIFO would wait for a writer that never comes
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            String message = assertThrows(BadInputException.class, () -> IdxFile.readLabels(fifo, 10)).getMessage();
+            assertEquals(fifo + ": not a regular file (a FIFO, socket or device); only regular files are read",
+                    message);
+            message = assertThrows(BadInputException.class, () -> IdxFile.readImages(fifo)).getMessage();
+            assertEquals(fifo + ": not a regular file (a FIFO, socket or device); only regular files are read",
+                    message);
+        });
     }
 
     @Test

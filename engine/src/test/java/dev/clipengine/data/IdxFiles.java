@@ -54,6 +54,18 @@ final class IdxFiles {
         return out.toByteArray();
     }
 
+    /**
+     * The content gzip-compressed, then spaces appended up to {@code size} bytes: gzip readers stop
+     * at the end of the compressed stream, so the file holds the same content but is large enough
+     * for a header's claim to pass the check against the file's size.
+     */
+    static byte[] gzip(byte[] content, int size) {
+        byte[] gz = gzip(content);
+        byte[] padded = java.util.Arrays.copyOf(gz, Math.max(size, gz.length));
+        java.util.Arrays.fill(padded, gz.length, padded.length, (byte) ' ');
+        return padded;
+    }
+
     /** An image whose every pixel is {@code value}. */
     static byte[] filled(int rows, int columns, int value) {
         byte[] image = new byte[rows * columns];

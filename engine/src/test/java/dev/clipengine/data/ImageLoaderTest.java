@@ -1,6 +1,8 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.Fifo;
+import dev.clipengine.LargePng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 
@@ -23,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageLoaderTest {
@@ -226,6 +230,20 @@ class ImageLoaderTest {
     }
 
     @Test
+    void aFifoOrADeviceIsRefusedBeforeItIsOpened() throws Exception {
+        Path fifo = Fifo.make(folder.resolve("pipe.png"));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(fifo, 4, 3));
+            assertEquals("image " + fifo + ": not a regular file (a FIFO, socket or device); only regular files are "
+                    + "read", e.getMessage());
+        });
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ImageLoader.read(Path.of("/dev/zero"), 4, 3));
+        assertEquals("image /dev/zero: not a regular file (a FIFO, socket or device); only regular files are read",
+                e.getMessage());
+    }
+
+    @Test
     void fileThatIsNoImageIsBadInputNamingIt() throws IOException {
         Path file = folder.resolve("notes.png");
         Files.writeString(file, "this is not an image at all, only text pretending to be one");
@@ -261,5 +279,24 @@ class ImageLoaderTest {
         Files.write(file, png);
         BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 8, 3));
         assertTrue(e.getMessage().startsWith("image " + file + ": 20000x20000 pixels"), e.getMessage());
+    }
+
+    @Test
+    void anImageThatAloneExceedsTheDecodeBudgetIsRefusedFromItsHeader() {
+        // 6000 x 6000 pixels of 16-bit RGBA: 288 MB once decoded (a file of zeros would take 300 KB)
+        Path file = LargePng.headerOnly(folder.resolve("deep.png"), 6000, 6000, LargePng.RGBA, 16);
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3));
+        assertEquals("image " + file + ": 6000x6000 pixels decode to 288 MB, more than the 268 MB of images decoded "
+                + "at once", e.getMessage());
+        assertEquals(DecodeBudget.MAX_BYTES, DecodeBudget.available());
+    }
+
+    @Test
+    void aLargeImageWithinTheBudgetIsReadAndGivesItsBytesBack() {
+        Path file = LargePng.write(folder.resolve("large.png"), 1500, 1000, LargePng.RGBA, 16);
+        assertArrayEquals(new byte[3 * 4 * 4], ImageLoader.read(file, 4, 3));
+        assertEquals(DecodeBudget.MAX_BYTES, DecodeBudget.available());
+        Path grey = LargePng.write(folder.resolve("grey.png"), 100, 50, LargePng.GREY, 8);
+        assertArrayEquals(new byte[8 * 8], ImageLoader.read(grey, 8, 1));
     }
 }

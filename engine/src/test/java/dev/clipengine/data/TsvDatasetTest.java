@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.Fifo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,11 +12,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TsvDatasetTest {
@@ -157,6 +160,22 @@ class TsvDatasetTest {
         tsv("filepath\ttitle", "img/10.png\tone", "img/text.png\tthree");
         assertEquals(file + ", line 3: image " + folder.toAbsolutePath().resolve("img/text.png")
                 + ": not a PNG or JPEG image", failure(file));
+    }
+
+    @Test
+    void aFifoOrADeviceIsRefusedNotWaitedOn() throws Exception {
+        Path fifo = Fifo.make(folder.resolve("img/pipe.png"));
+        Path file = tsv("filepath\ttitle", "img/10.png\tone", "img/pipe.png\ttwo");
+        // opening a FIFO waits for a writer, here forever
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertEquals(file + ", line 3: image "
+                + fifo.toAbsolutePath() + ": not a regular file (a FIFO, socket or device); only regular files are read",
+                failure(file)));
+        tsv("filepath\ttitle", "/dev/zero\tzero");
+        assertEquals(file + ", line 2: image /dev/zero: not a regular file (a FIFO, socket or device); only regular "
+                + "files are read", failure(file));
+        Path fifoTsv = Fifo.make(folder.resolve("pipe.tsv"));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertEquals(fifoTsv + ": not a regular file (a FIFO, "
+                + "socket or device); only regular files are read", failure(fifoTsv)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.clipengine.data;
 
+import dev.clipengine.AllocatedBytes;
 import dev.clipengine.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +156,75 @@ class WordVectorsTest {
         Path wide = text("wide.txt", "1 1000000000\nthe 0.5\n");
         message = assertThrows(BadInputException.class, () -> WordVectors.read(wide)).getMessage();
         assertTrue(message.contains("line 1: a vector dimension of 1000000000"), message);
+    }
+
+    @Test
+    void allocatesForTheEntriesThatArriveNotForTheHeader() {
+        // a gzip file can claim 1100 times its size: these claim a million 300-value vectors (1.2 GB)
+        // and hold one
+        StringBuilder text = new StringBuilder("1000000 300\nthe");
+        float[] values = new float[300];
+        for (int v = 0; v < 300; v++) {
+            values[v] = 0.25f * v;
+            text.append(' ').append(values[v]);
+        }
+        Path textFile = IdxFiles.write(folder.resolve("lie.txt.gz"),
+                IdxFiles.gzip(text.append('\n').toString().getBytes(StandardCharsets.UTF_8), 600_000));
+        AllocatedBytes.Measured read = AllocatedBytes.of(() -> WordVectors.read(textFile));
+        assertEquals(textFile + ": truncated: the first line promises 1000000 entries, the file ends after 1",
+                read.thrown().getMessage());
+        assertTrue(read.bytes() < 2_000_000, read.bytes() + " bytes allocated");
+
+        byte[] one = binary(List.of("the"), 300, values, true); // "1 300\n" then the entry
+        ByteArrayOutputStream lie = new ByteArrayOutputStream();
+        lie.writeBytes("1000000".getBytes(StandardCharsets.UTF_8));
+        lie.write(one, 1, one.length - 1);
+        Path binFile = IdxFiles.write(folder.resolve("lie.bin.gz"), IdxFiles.gzip(lie.toByteArray(), 600_000));
+        read = AllocatedBytes.of(() -> WordVectors.read(binFile));
+        assertEquals(binFile + ": truncated: the header promises 1000000 entries, the file ends in entry 2",
+                read.thrown().getMessage());
+        assertTrue(read.bytes() < 2_000_000, read.bytes() + " bytes allocated");
+    }
+
+    @Test
+    void readsTheTokenizersWordsUpToTheLimitAndNoFurther() {
+        Path file = text("vectors.txt", "6 2\nThe 1.25 -0.5\nthe 2.25 -0.5\nNew_York 3.25 -0.5\ncat 4.25 -0.5\n"
+                + "sat 5.25 -0.5\nmat oops\n");
+        WordVectors two = WordVectors.readForTokenizer(file, 2); // the malformed last line is never read
+        assertEquals(WordVectors.Format.WORD2VEC_TEXT, two.format());
+        assertEquals(List.of("the", "cat"), two.words());
+        assertArrayEquals(new float[] {1.25f, -0.5f, 4.25f, -0.5f}, two.vectors());
+        assertEquals(List.of("the", "cat", "sat"), WordVectors.readForTokenizer(file, 3).words());
+
+        Path bin = IdxFiles.write(folder.resolve("vectors.bin"), binary(List.of("The", "the", "x-ray", "cat", "sat"),
+                1, new float[] {1, 2, 3, 4, 5}, true));
+        WordVectors kept = WordVectors.readForTokenizer(bin, 0);
+        assertEquals(WordVectors.Format.WORD2VEC_BINARY, kept.format());
+        assertEquals(List.of("the", "cat", "sat"), kept.words());
+        assertArrayEquals(new float[] {1, 4, 5}, kept.vectors());
+        WordVectors filtered = WordVectors.read(bin).forTokenizer();
+        assertEquals(filtered.words(), kept.words());
+        assertArrayEquals(filtered.vectors(), kept.vectors());
+
+        Path none = text("none.txt", "x-ray 1\nNew_York 2\n");
+        assertEquals(none + ": no word made of the letters a-z and digits 0-9",
+                assertThrows(BadInputException.class, () -> WordVectors.readForTokenizer(none, 0)).getMessage());
+    }
+
+    @Test
+    void refusesToHoldMoreThanTheLargestVocabulary() {
+        int entries = WordVectors.MAX_WORDS + 1;
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        content.writeBytes((entries + " 1\n").getBytes(StandardCharsets.UTF_8));
+        byte[] entry = {'a', ' ', 0, 0, (byte) 0x80, 0x3F, '\n'}; // "a", 1.0f
+        for (int i = 0; i < entries; i++) {
+            content.write(entry, 0, entry.length);
+        }
+        Path file = IdxFiles.write(folder.resolve("many.bin.gz"), IdxFiles.gzip(content.toByteArray()));
+        String message = assertThrows(BadInputException.class, () -> WordVectors.read(file)).getMessage();
+        assertEquals(file + ": entry 4194305: more than 4194304 words to hold at once; read fewer (a vocabulary size)",
+                message);
+        assertEquals(10, WordVectors.read(file, 10).count());
     }
 
     @Test

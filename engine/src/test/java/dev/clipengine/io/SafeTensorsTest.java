@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clipengine.BadInputException;
+import dev.clipengine.Fifo;
 import dev.clipengine.model.Tensor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,6 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.AbstractList;
@@ -166,6 +169,13 @@ class SafeTensorsTest {
     void refusesAMissingFileAndAFolder() {
         assertRefused(folder.resolve("absent.safetensors"), "no such file");
         assertRefused(folder, "is a folder");
+    }
+
+    @Test
+    void refusesAFifoRatherThanWaitingOnIt() throws Exception {
+        Path fifo = Fifo.make(folder.resolve("pipe.safetensors"));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertRefused(fifo,
+                "not a regular file (a FIFO, socket or device); only regular files are read"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.clipengine.blas;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -13,8 +14,11 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -29,6 +33,13 @@ import java.util.Properties;
  * searches for), or the jar's copy, extracted into {@code <cache>/openblas-<version>-<platform>},
  * where the cache is {@value #CACHE_PROPERTY}, else {@code $XDG_CACHE_HOME/clip-engine}, else
  * {@code ~/.cache/clip-engine}. Whatever is loaded must answer {@code openblas_get_config}.
+ *
+ * <p>Extracted libraries are loaded only from a folder this user alone can write
+ * ({@link PrivateFolder}), and only once each file has been compared byte for byte with the jar's
+ * copy: a file that differs (damaged, or swapped by someone) is extracted again, so what is loaded
+ * is what the jar carries. (Comparing the bytes is what comparing two SHA-256 digests stands for,
+ * without the cost of hashing 80 MB in a JVM that has only just started: the jar's copy is
+ * decompressed either way.)
  */
 final class OpenBlasLibrary {
 
@@ -122,22 +133,28 @@ final class OpenBlasLibrary {
                 throw new IllegalStateException("OpenBLAS is not bundled for " + System.getProperty("os.name") + " on "
                         + System.getProperty("os.arch"));
             }
-            Path folder = extract(platform);
+            List<Path> libraries = extract(platform);
             lookup = null;
-            for (String file : files(platform)) {
-                Path path = folder.resolve(file);
-                if (Files.exists(path)) {
-                    lookup = SymbolLookup.libraryLookup(path, Arena.global());
-                }
+            for (Path library : libraries) {
+                lookup = SymbolLookup.libraryLookup(library, Arena.global());
             }
-            what = folder.resolve(files(platform).getLast()).toString();
+            what = libraries.getLast().toString();
         }
         checkIsOpenBlas(lookup, what);
         return lookup;
     }
 
-    /** Extracts the platform's libraries unless an earlier run did; returns their folder. */
-    static Path extract(String platform) {
+    /**
+     * Extracts the platform's libraries into the cache unless an earlier run did, checking that
+     * each one there is the jar's; returns them in the order they must be loaded, OpenBLAS last.
+     * Nothing else in the folder is ever loaded.
+     */
+    static List<Path> extract(String platform) {
+        return extract(platform, cacheRoot());
+    }
+
+    /** As {@link #extract(String)}, into {@code cache}. */
+    static List<Path> extract(String platform, Path cache) {
         String base = RESOURCE_ROOT + platform + "/";
         List<String> files = files(platform);
         ClassLoader loader = OpenBlasLibrary.class.getClassLoader();
@@ -145,24 +162,52 @@ final class OpenBlasLibrary {
             throw new IllegalStateException("this build carries no OpenBLAS for " + platform
                     + " (rebuild with -Djavacpp.platform=" + platform + ")");
         }
-        Path folder = cacheRoot().resolve("openblas-" + version() + "-" + platform);
+        Path folder = cache.resolve("openblas-" + version() + "-" + platform);
+        List<Path> extracted = new ArrayList<>();
         try {
-            Files.createDirectories(folder);
+            PrivateFolder.prepare(folder);
             for (String file : files) {
-                Path target = folder.resolve(file);
-                if (Files.exists(target)) {
-                    continue; // only ever created by an atomic move, so it is complete
+                String resource = base + file;
+                if (loader.getResource(resource) == null) {
+                    continue; // not every platform's jar carries every runtime library
                 }
-                try (InputStream in = loader.getResourceAsStream(base + file)) {
-                    if (in != null) {
+                Path target = folder.resolve(file);
+                if (!isJarCopy(target, loader, resource)) {
+                    try (InputStream in = loader.getResourceAsStream(resource)) {
                         install(in, target);
                     }
+                    if (!isJarCopy(target, loader, resource)) {
+                        throw new IllegalStateException(target + " differs from the jar's copy even after extracting "
+                                + "it again; it is not loaded");
+                    }
                 }
+                extracted.add(target);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract OpenBLAS into " + folder + ": " + e.getMessage(), e);
         }
-        return folder;
+        return extracted;
+    }
+
+    /** Whether {@code file} is a private regular file holding exactly the bytes of {@code resource}. */
+    private static boolean isJarCopy(Path file, ClassLoader loader, String resource) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) || !PrivateFolder.isPrivate(file)) {
+            return false;
+        }
+        try (InputStream jar = loader.getResourceAsStream(resource); InputStream copy = Files.newInputStream(file)) {
+            byte[] expected = new byte[1 << 16];
+            byte[] found = new byte[expected.length];
+            while (true) {
+                int n = jar.readNBytes(expected, 0, expected.length);
+                int m = copy.readNBytes(found, 0, found.length);
+                if (n != m || !Arrays.equals(expected, 0, n, found, 0, m)) {
+                    return false;
+                }
+                if (n < expected.length) {
+                    return true;
+                }
+            }
+        }
     }
 
     /**
@@ -173,7 +218,10 @@ final class OpenBlasLibrary {
     private static void install(InputStream in, Path target) throws IOException {
         Path temporary = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".part");
         try {
-            Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
+            // written into the temporary file as created, owner-only, not replaced by one of default permissions
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                in.transferTo(out);
+            }
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
