@@ -3,6 +3,7 @@ package dev.clipengine.io;
 import dev.clipengine.AllocatedBytes;
 import dev.clipengine.BadInputException;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Tensor;
 import dev.clipengine.model.Vocabulary;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The config and vocabulary JSON in a model file's metadata, read without letting them claim memory. */
 class ModelMetadataTest {
 
-    private static final ClipModel MODEL = ClipModel.initialize(new ModelConfig(8, 4, 3, 4, 5, 6, 7, 3, 4, true, true),
+    private static final ClipModel MODEL = ClipModel.initialize(new MlpConfig(8, 4, 3, 4, 5, 6, 7, 3, 4, true, true),
             new Vocabulary(List.of("<unk>", "red", "blue", "circle")), 1);
 
     /** The model's own tensors with {@code key} of its metadata replaced by {@code json}. */
