@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BadFilesTest {
 
     private static final String[] CORPUS = {"empty.safetensors", "short-header.safetensors",
-            "huge-header-length.safetensors", "not-json.safetensors", "f16.safetensors", "truncated.safetensors",
+            "huge-header-length.safetensors", "not-json.safetensors", "f64.safetensors", "truncated.safetensors",
             "not-a-model.safetensors", "bad-config.json", "not-json-config.json", "garbage.png",
             "rows-missing-title.tsv", "row-too-short.tsv", "unreadable-image.tsv", "no-word-caption.tsv", "empty.tsv",
             "expected.tsv"};
