@@ -14,11 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StepAllocationTest {
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"blas, adamw", "blas, sgd", "javacpp, adamw"})
+    // the optimizers are the vector backend's own kernels, tested with both optimizers in the engine
+    @CsvSource({"blas, adamw", "javacpp, adamw"})
     void aWarmStepAllocatesNothing(String backend, String optimizer) {
         WarmStepAllocation.Allocation last = WarmStepAllocation.lastStep(backend, optimizer);
         assertEquals(1, last.workers(), "the Java pool's worker threads beside the training thread");
-        assertEquals(0, last.callerBytes(), "bytes the training thread allocated in the last of 3000 steps");
-        assertEquals(0, last.workerBytes(), "bytes the pool's threads allocated in the last of 3000 steps");
+        assertEquals(0, last.callerBytes(), "bytes the training thread allocated in a late step of 3000");
+        assertEquals(0, last.workerBytes(), "bytes the pool's threads allocated in a late step of 3000");
     }
 }
