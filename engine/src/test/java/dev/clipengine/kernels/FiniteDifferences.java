@@ -9,7 +9,7 @@ import java.util.function.DoubleSupplier;
  * Gradient checks of the operators: central differences of a scalar loss computed in double
  * precision by the test itself, to compare with a backend's backward pass.
  */
-final class FiniteDifferences {
+public final class FiniteDifferences {
 
     /**
      * The step in double: the truncation error of a central difference is about
@@ -30,15 +30,20 @@ final class FiniteDifferences {
 
     /** d loss / d values[i] for every i, by central differences; each value is restored after its pair. */
     static double[] gradient(double[] values, DoubleSupplier loss) {
+        return gradient(values, loss, STEP);
+    }
+
+    /** As {@link #gradient(double[], DoubleSupplier)}, with steps of {@code step}. */
+    public static double[] gradient(double[] values, DoubleSupplier loss, double step) {
         double[] gradient = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             double saved = values[i];
-            values[i] = saved + STEP;
+            values[i] = saved + step;
             double plus = loss.getAsDouble();
-            values[i] = saved - STEP;
+            values[i] = saved - step;
             double minus = loss.getAsDouble();
             values[i] = saved;
-            gradient[i] = (plus - minus) / (2 * STEP);
+            gradient[i] = (plus - minus) / (2 * step);
         }
         return gradient;
     }

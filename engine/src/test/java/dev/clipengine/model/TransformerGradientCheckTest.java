@@ -3,6 +3,7 @@ package dev.clipengine.model;
 import dev.clipengine.Rng;
 import dev.clipengine.data.Batch;
 import dev.clipengine.kernels.Backend;
+import dev.clipengine.kernels.FiniteDifferences;
 import dev.clipengine.kernels.ScalarBackend;
 import dev.clipengine.kernels.VectorBackend;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,18 +82,7 @@ class TransformerGradientCheckTest {
             DoubleSupplier loss = () -> DoubleTransformer.loss(logitScale[0],
                     visual ? DoubleTransformer.images(config, parameters, batch) : images,
                     textual ? DoubleTransformer.texts(config, parameters, batch) : texts);
-            double[] values = entry.getValue();
-            double[] gradient = new double[values.length];
-            for (int i = 0; i < values.length; i++) {
-                double saved = values[i];
-                values[i] = saved + STEP;
-                double plus = loss.getAsDouble();
-                values[i] = saved - STEP;
-                double minus = loss.getAsDouble();
-                values[i] = saved;
-                gradient[i] = (plus - minus) / (2 * STEP);
-            }
-            numeric.put(entry.getKey(), gradient);
+            numeric.put(entry.getKey(), FiniteDifferences.gradient(entry.getValue(), loss, STEP));
         }
         assertEquals(expectedLoss, DoubleTransformer.loss(config, parameters, batch), 0,
                 "every parameter restored after its differences");
