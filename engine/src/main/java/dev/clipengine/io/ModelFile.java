@@ -80,18 +80,19 @@ public final class ModelFile {
             }
         }
         ClipModel model = new ClipModel(config, vocabulary, modelTensors, source);
-        for (Tensor t : model.tensors()) {
-            requireFinite(t, source);
-        }
+        requireFinite(model, source);
         return model;
     }
 
     /** Training from a NaN weight would spread it everywhere: refuse it where it is found. */
-    private static void requireFinite(Tensor t, String source) {
-        float[] data = t.data();
-        for (int i = 0; i < data.length; i++) {
-            if (!Float.isFinite(data[i])) {
-                throw new BadInputException(source + ": the tensor " + t.name() + " holds " + data[i] + " at index " + i);
+    static void requireFinite(ClipModel model, String source) {
+        for (Tensor t : model.tensors()) {
+            float[] data = t.data();
+            for (int i = 0; i < data.length; i++) {
+                if (!Float.isFinite(data[i])) {
+                    throw new BadInputException(source + ": the tensor " + t.name() + " holds " + data[i]
+                            + " at index " + i);
+                }
             }
         }
     }
