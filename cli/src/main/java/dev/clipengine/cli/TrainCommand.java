@@ -15,6 +15,7 @@ import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.TransformerConfig;
 import dev.clipengine.model.Vocabulary;
 import dev.clipengine.training.AdamW;
+import dev.clipengine.training.FrozenPart;
 import dev.clipengine.training.NonFiniteException;
 import dev.clipengine.training.StopRequest;
 import dev.clipengine.training.Trainer;
@@ -281,7 +282,9 @@ public final class TrainCommand implements Callable<Integer> {
         map.put("warmup", trainer.warmup());
         map.put("clip_grad", o.clipGrad());
         map.put("shuffle", o.shuffle());
-        map.put("freeze_word_vectors", o.freezeWordVectors());
+        map.put("freeze_word_vectors", o.frozen().contains(FrozenPart.WORD_VECTORS));
+        map.put("lock_image", o.frozen().contains(FrozenPart.IMAGE_TOWER));
+        map.put("lock_text", o.frozen().contains(FrozenPart.TEXT_TOWER));
         return map;
     }
 
@@ -314,7 +317,10 @@ public final class TrainCommand implements Callable<Integer> {
         for (Map.Entry<String, Object> option : runOptions.entrySet()) {
             com.fasterxml.jackson.databind.JsonNode value = saved.get(option.getKey());
             String expected = String.valueOf(option.getValue());
-            if (value == null || !(value.asText().equals(expected) || sameFloat(value, option.getValue()))) {
+            // a switch newer than the checkpoint was off in the run that wrote it
+            boolean absentSwitchOff = value == null && Boolean.FALSE.equals(option.getValue());
+            if (!absentSwitchOff && (value == null
+                    || !(value.asText().equals(expected) || sameFloat(value, option.getValue())))) {
                 throw new BadInputException(source + " was written by a run with " + option.getKey() + " = "
                         + (value == null ? "(none)" : value.asText()) + "; this one has " + expected
                         + " (resume with the same options)");

@@ -72,6 +72,14 @@ final class TrainingFlags {
     @Option(names = "--freeze-word-vectors", description = "Keep the token embedding table fixed during training.")
     boolean freezeWordVectors;
 
+    @Option(names = "--lock-image", description = "Keep the image tower as it is (with --init: fine-tune the text "
+            + "tower alone); it gets no optimizer state and no backward pass.")
+    boolean lockImage;
+
+    @Option(names = "--lock-text", description = "Keep the text tower as it is (with --init: fine-tune the image "
+            + "tower alone); it gets no optimizer state and no backward pass.")
+    boolean lockText;
+
     @Option(names = "--skip-nonfinite", paramLabel = "N", defaultValue = "0",
             description = "Skip up to N steps whose loss or gradient is NaN or infinite instead of stopping.")
     int skipNonFinite;
@@ -189,6 +197,20 @@ final class TrainingFlags {
         }
     }
 
+    private java.util.Set<dev.clipengine.training.FrozenPart> frozenParts() {
+        var parts = java.util.EnumSet.noneOf(dev.clipengine.training.FrozenPart.class);
+        if (freezeWordVectors) {
+            parts.add(dev.clipengine.training.FrozenPart.WORD_VECTORS);
+        }
+        if (lockImage) {
+            parts.add(dev.clipengine.training.FrozenPart.IMAGE_TOWER);
+        }
+        if (lockText) {
+            parts.add(dev.clipengine.training.FrozenPart.TEXT_TOWER);
+        }
+        return parts;
+    }
+
     TrainingOptions trainingOptions(CommandSpec spec) {
         if (length.steps != null && length.steps < 1) {
             throw new BadInputException("--steps must be at least 1, got " + length.steps);
@@ -234,6 +256,10 @@ final class TrainingFlags {
         if (wordVectors != null && (modelSource.init != null || modelSource.resume != null)) {
             throw new BadInputException("--word-vectors starts a new model; it cannot go with --init or --resume");
         }
+        if (lockImage && lockText) {
+            throw new BadInputException("--lock-image and --lock-text together leave nothing but the logit scale to "
+                    + "train; lock one tower at most");
+        }
         if (vocabSize != 0 && wordVectors == null) {
             throw new BadInputException("--vocab-size goes with --word-vectors");
         }
@@ -242,6 +268,6 @@ final class TrainingFlags {
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                beta1, beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, freezeWordVectors);
+                beta1, beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, frozenParts());
     }
 }

@@ -96,10 +96,10 @@ public final class HuggingFaceFolder {
         return new TransformerConfig(top.integer("projection_dim", 512), textAct.equals("quick_gelu"),
                 new TransformerConfig.Vision(vision.integer("image_size", 224), vision.integer("patch_size", 32),
                         visionWidth, vision.integer("num_hidden_layers", 12), visionWidth / visionHeads,
-                        ratio(vision.integer("intermediate_size", 3072), visionWidth)),
+                        TransformerConfig.mlpRatio(vision.integer("intermediate_size", 3072), visionWidth)),
                 new TransformerConfig.Text(text.integer("max_position_embeddings", 77),
                         text.integer("vocab_size", 49408), textWidth, text.integer("num_attention_heads", 8),
-                        text.integer("num_hidden_layers", 12), ratio(text.integer("intermediate_size", 2048), textWidth)),
+                        text.integer("num_hidden_layers", 12), TransformerConfig.mlpRatio(text.integer("intermediate_size", 2048), textWidth)),
                 TransformerConfig.CLIP_BPE, preprocess);
     }
 
@@ -114,14 +114,6 @@ public final class HuggingFaceFolder {
         return new ConfigKeys(merged, source, name);
     }
 
-    /** The MLP's ratio such that {@code int(width * ratio)} is the intermediate size again. */
-    private static double ratio(int intermediate, int width) {
-        double ratio = (double) intermediate / width;
-        while ((int) (width * ratio) < intermediate) {
-            ratio = Math.nextUp(ratio);
-        }
-        return ratio;
-    }
 
     /** The pixel statistics of {@code preprocessor_config.json}, OpenAI's when there is none. */
     static PixelNormalization preprocessing(Path folder) {

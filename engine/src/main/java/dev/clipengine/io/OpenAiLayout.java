@@ -84,8 +84,10 @@ public final class OpenAiLayout {
         Tensor tokens = need(tensors, TransformerTensors.TOKEN_EMBEDDING, 2, source);
         int context = need(tensors, TransformerTensors.POSITIONAL_EMBEDDING, 2, source).dim(0);
         int embed = need(tensors, TransformerTensors.TEXT_PROJECTION, 2, source).dim(1);
-        double visionMlp = mlpRatio(tensors, "visual.transformer.resblocks.0.mlp.c_fc.weight", visionWidth, source);
-        double textMlp = mlpRatio(tensors, "transformer.resblocks.0.mlp.c_fc.weight", textWidth, source);
+        double visionMlp = TransformerConfig.mlpRatio(
+                need(tensors, "visual.transformer.resblocks.0.mlp.c_fc.weight", 2, source).dim(0), visionWidth);
+        double textMlp = TransformerConfig.mlpRatio(
+                need(tensors, "transformer.resblocks.0.mlp.c_fc.weight", 2, source).dim(0), textWidth);
         if (visionWidth % OPENAI_HEAD_WIDTH != 0 || textWidth % OPENAI_HEAD_WIDTH != 0) {
             if (sidecar == null) {
                 throw new BadInputException(source + ": widths " + visionWidth + " and " + textWidth
@@ -247,13 +249,4 @@ public final class OpenAiLayout {
         return indices.stream().mapToInt(Integer::intValue).max().getAsInt() + 1;
     }
 
-    /** {@code mlp / width} nudged so that open_clip's {@code int(width * ratio)} gives back {@code mlp}. */
-    private static double mlpRatio(Map<String, Tensor> tensors, String name, int width, String source) {
-        int mlp = need(tensors, name, 2, source).dim(0);
-        double ratio = (double) mlp / width;
-        while ((int) (width * ratio) < mlp) {
-            ratio = Math.nextUp(ratio);
-        }
-        return ratio;
-    }
 }

@@ -29,8 +29,15 @@ public interface ClipGraph {
     /** Runs both towers and the head; returns the batch's loss. Needs at least 1 pair. */
     double forward(Batch batch);
 
-    /** Overwrites every gradient with that of the last {@link #forward}'s loss. */
+    /**
+     * Overwrites every gradient with that of the last {@link #forward}'s loss, but for the towers
+     * frozen by {@link #freezeTowers}: nothing is propagated through them and their gradients are
+     * left as they were.
+     */
     void backward();
+
+    /** From now on {@link #backward()} skips the image tower, the text tower, or both. */
+    void freezeTowers(boolean image, boolean text);
 
     /** The captions' embeddings {@code [size, embed_dim]}. */
     float[] encodeTexts(Batch batch);

@@ -33,6 +33,16 @@ public final class ClipModel {
     /** CLIP's starting temperature 0.07. */
     public static final double INITIAL_LOGIT_SCALE = Math.log(1 / 0.07);
 
+    /** Whether the parameter {@code name}, of either family, belongs to the image tower. */
+    public static boolean inImageTower(String name) {
+        return name.startsWith("visual.") || name.startsWith("image.");
+    }
+
+    /** Whether the parameter {@code name}, of either family, belongs to the text tower. */
+    public static boolean inTextTower(String name) {
+        return !inImageTower(name) && !name.equals(LOGIT_SCALE);
+    }
+
     private final ModelConfig config;
     private final Vocabulary vocabulary;
     private final Map<String, Tensor> tensors;

@@ -32,6 +32,8 @@ public final class MlpGraph implements ClipGraph {
 
     private Batch batch;
     private float scale;
+    private boolean imageFrozen;
+    private boolean textFrozen;
 
     public MlpGraph(ClipModel model, Backend backend, int maxBatch) {
         this(model, backend, maxBatch, model.config().patchesPerImage());
@@ -104,11 +106,21 @@ public final class MlpGraph implements ClipGraph {
         double dLogScale = head.backward(backend, n, dim, imageTower.output(), textTower.output(), scale,
                 imageTower.dOutput, textTower.dOutput);
         gradients.data(ClipModel.LOGIT_SCALE)[0] = (float) dLogScale;
-        imageTower.backward(backend, null);
-        textTower.backward(backend, dTokenVectors);
-        float[] dEmbedding = gradients.data(ClipModel.TOKEN_EMBEDDING);
-        Arrays.fill(dEmbedding, 0f);
-        backend.scatterAdd(batch.tokenCount(), batch.tokenIds, config.wordDim(), dTokenVectors, dEmbedding);
+        if (!imageFrozen) {
+            imageTower.backward(backend, null);
+        }
+        if (!textFrozen) {
+            textTower.backward(backend, dTokenVectors);
+            float[] dEmbedding = gradients.data(ClipModel.TOKEN_EMBEDDING);
+            Arrays.fill(dEmbedding, 0f);
+            backend.scatterAdd(batch.tokenCount(), batch.tokenIds, config.wordDim(), dTokenVectors, dEmbedding);
+        }
+    }
+
+    @Override
+    public void freezeTowers(boolean image, boolean text) {
+        imageFrozen = image;
+        textFrozen = text;
     }
 
     /** The captions' embeddings {@code [size, embed_dim]}, valid until the next call. */

@@ -228,6 +228,19 @@ public record TransformerConfig(int embedDim, boolean quickGelu, Vision vision, 
                 .mapToObj(i -> Double.parseDouble(Float.toString(values[i]))).toList();
     }
 
+    /**
+     * The {@code mlp_ratio} of an MLP {@code mlpWidth} wide in a tower {@code width} wide, as close
+     * to {@code mlpWidth / width} as lets open_clip's {@code int(width * ratio)} give back
+     * {@code mlpWidth} (a ratio such as 4.9231 is not exact in binary).
+     */
+    public static double mlpRatio(int mlpWidth, int width) {
+        double ratio = (double) mlpWidth / width;
+        while ((int) (width * ratio) < mlpWidth) {
+            ratio = Math.nextUp(ratio);
+        }
+        return ratio;
+    }
+
     private static void positive(String key, int value) {
         if (value < 1 || value > MAX_DIM) {
             throw new BadInputException("model config: " + key + " must be in 1.." + MAX_DIM + ", got " + value);

@@ -21,6 +21,8 @@ public final class TransformerGraph implements ClipGraph {
     private final ContrastiveHead head;
     private int size;
     private float scale;
+    private boolean imageFrozen;
+    private boolean textFrozen;
 
     public TransformerGraph(ClipModel model, Backend backend, int maxBatch) {
         if (maxBatch < 1) {
@@ -65,8 +67,18 @@ public final class TransformerGraph implements ClipGraph {
         double dLogScale = head.backward(backend, size, config.embedDim(), vision.output(), text.output(), scale,
                 vision.dOutput, text.dOutput);
         gradients.data(ClipModel.LOGIT_SCALE)[0] = (float) dLogScale;
-        vision.backward(backend);
-        text.backward(backend);
+        if (!imageFrozen) {
+            vision.backward(backend);
+        }
+        if (!textFrozen) {
+            text.backward(backend);
+        }
+    }
+
+    @Override
+    public void freezeTowers(boolean image, boolean text) {
+        imageFrozen = image;
+        textFrozen = text;
     }
 
     @Override

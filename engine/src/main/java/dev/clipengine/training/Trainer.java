@@ -59,7 +59,9 @@ public final class Trainer {
         requireOneBatch("the training data", pairs.size(), options.batchSize());
         this.batchesPerEpoch = pairs.size() / options.batchSize();
         this.totalSteps = options.totalSteps(pairs.size());
-        this.trained = trainedTensors(graph, options.freezeWordVectors());
+        graph.freezeTowers(options.frozen().contains(FrozenPart.IMAGE_TOWER),
+                options.frozen().contains(FrozenPart.TEXT_TOWER));
+        this.trained = trainedTensors(graph, options.frozen());
         this.optimizer = createOptimizer(graph.backend(), trained, options);
         this.warmup = options.warmup() >= 0 ? options.warmup() : Math.min(DEFAULT_WARMUP, totalSteps / 10);
         this.schedule = "cosine".equals(options.schedule())
@@ -79,14 +81,14 @@ public final class Trainer {
         }
     }
 
-    /** Every tensor the optimizer updates: all but a logit scale the config fixes and frozen word vectors. */
-    private static List<TrainedTensor> trainedTensors(ClipGraph graph, boolean freezeWordVectors) {
+    /** Every tensor the optimizer updates: all but a logit scale the config fixes and the frozen parts. */
+    private static List<TrainedTensor> trainedTensors(ClipGraph graph, java.util.Set<FrozenPart> frozenParts) {
         ClipModel model = graph.model();
         Gradients gradients = graph.gradients();
         List<TrainedTensor> trained = new ArrayList<>();
         for (Tensor parameter : model.tensors()) {
             boolean fixedScale = parameter.name().equals(ClipModel.LOGIT_SCALE) && !model.config().learnableScale();
-            boolean frozen = freezeWordVectors && parameter.name().equals(ClipModel.TOKEN_EMBEDDING);
+            boolean frozen = frozenParts.stream().anyMatch(part -> part.holds(parameter.name()));
             if (!fixedScale && !frozen) {
                 trained.add(new TrainedTensor(parameter, gradients.get(parameter.name())));
             }
@@ -101,6 +103,11 @@ public final class Trainer {
                     options.weightDecay());
             default -> throw new BadInputException("unknown optimizer '" + options.optimizer() + "' (sgd, adamw)");
         };
+    }
+
+    /** The graph the steps run on. */
+    ClipGraph graph() {
+        return graph;
     }
 
     /** The model being trained (updated in place). */

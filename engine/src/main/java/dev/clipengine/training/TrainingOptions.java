@@ -14,7 +14,7 @@ package dev.clipengine.training;
 public record TrainingOptions(long steps, int epochs, int batchSize, double learningRate, String optimizer,
                               float momentum, float weightDecay, double beta1, double beta2, float eps, long seed,
                               boolean shuffle, String schedule, long warmup, double clipGrad, int skipNonFinite,
-                              boolean freezeWordVectors) {
+                              java.util.Set<FrozenPart> frozen) {
 
     public TrainingOptions {
         if ((steps > 0) == (epochs > 0)) {
@@ -23,6 +23,7 @@ public record TrainingOptions(long steps, int epochs, int batchSize, double lear
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive");
         }
+        frozen = frozen.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(java.util.EnumSet.copyOf(frozen));
     }
 
     /** The number of steps over a training set of the given size: full batches only. */

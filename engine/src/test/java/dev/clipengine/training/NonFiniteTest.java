@@ -32,7 +32,7 @@ class NonFiniteTest {
         Vocabulary vocabulary = Vocabulary.fromCaptions(data.train().stream().map(e -> e.caption()).toList());
         ClipModel model = ClipModel.initialize(TrainingRuns.CONFIG.withVocabSize(vocabulary.size()), vocabulary, 3);
         TrainingOptions options = new TrainingOptions(20, 0, 16, 1e-3, "adamw", 0f, 0.1f, 0.9, 0.98, 1e-6f, 1, true,
-                "constant", -1, 0, allowance, false);
+                "constant", -1, 0, allowance, java.util.Set.of());
         Trainer trainer = new Trainer(ClipGraph.create(model, new ScalarBackend(), 16),
                 new EncodedPairs(model.config(), vocabulary, data.train(), "shapes"), options);
         Map<String, float[]> afterPoisoning = new HashMap<>();

@@ -61,7 +61,7 @@ final class TrainingRuns {
         ClipModel model = ClipModel.initialize(config.withVocabSize(vocabulary.size()), vocabulary, 11);
         TrainingOptions options = new TrainingOptions(steps, 0, BATCH, optimizer.equals("sgd") ? 0.01 : 2e-3,
                 optimizer, optimizer.equals("sgd") ? 0.9f : 0f, 0.1f, AdamW.DEFAULT_BETA1, AdamW.DEFAULT_BETA2,
-                AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0, 0, false);
+                AdamW.DEFAULT_EPS, 5, true, "cosine", 5, 0, 0, java.util.Set.of());
         EncodedPairs pairs = new EncodedPairs(model.config(), vocabulary, data.train(), "shapes");
         return new Trainer(ClipGraph.create(model, backend, BATCH), pairs, options);
     }
