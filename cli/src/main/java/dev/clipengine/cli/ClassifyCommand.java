@@ -3,7 +3,7 @@ package dev.clipengine.cli;
 import dev.clipengine.BadInputException;
 import dev.clipengine.data.Example;
 import dev.clipengine.eval.Embeddings;
-import dev.clipengine.io.ModelFile;
+import dev.clipengine.io.Checkpoints;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
@@ -33,7 +33,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG or JPEG files, or folders of them.")
     List<Path> images;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The model file.")
+    @Option(names = "--checkpoint", paramLabel = "MODEL", required = true,
+            description = "A model: our .safetensors file, an OpenAI/open_clip .safetensors state dict, or a Hugging Face CLIPModel folder.")
     Path checkpoint;
 
     @Option(names = "--labels", paramLabel = "A,B,...", required = true, split = ",",
@@ -64,7 +65,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             prompts.add(template.replace("{}", label.strip()));
         }
-        ClipModel model = ModelFile.load(checkpoint);
+        ClipModel model = Checkpoints.load(checkpoint);
         List<Path> files = ModelInputs.imageFiles(images);
         if (files.isEmpty()) {
             throw new BadInputException("no PNG or JPEG image in " + images);

@@ -6,7 +6,7 @@ import dev.clipengine.BadInputException;
 import dev.clipengine.data.Example;
 import dev.clipengine.data.TsvDataset;
 import dev.clipengine.eval.Embeddings;
-import dev.clipengine.io.ModelFile;
+import dev.clipengine.io.Checkpoints;
 import dev.clipengine.io.SafeTensors;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
@@ -40,7 +40,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The model file.")
+    @Option(names = "--checkpoint", paramLabel = "MODEL", required = true,
+            description = "A model: our .safetensors file, an OpenAI/open_clip .safetensors state dict, or a Hugging Face CLIPModel folder.")
     Path checkpoint;
 
     @Option(names = "--images", paramLabel = "PATH", split = ",",
@@ -63,7 +64,7 @@ public final class EmbedCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
         OutputFiles.requireWritable(out, "--out");
-        ClipModel model = ModelFile.load(checkpoint);
+        ClipModel model = Checkpoints.load(checkpoint);
         List<String> imageNames = new ArrayList<>();
         List<Example> pixels = new ArrayList<>();
         List<String> texts = new ArrayList<>(captions);

@@ -4,7 +4,7 @@ import dev.clipengine.BadInputException;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.PairDataset;
 import dev.clipengine.eval.Evaluation;
-import dev.clipengine.io.ModelFile;
+import dev.clipengine.io.Checkpoints;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
@@ -36,7 +36,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The model file to score.")
+    @Option(names = "--checkpoint", paramLabel = "MODEL", required = true,
+            description = "A model: our .safetensors file, an OpenAI/open_clip .safetensors state dict, or a Hugging Face CLIPModel folder.")
     Path checkpoint;
 
     @Option(names = "--data", paramLabel = "SOURCE", defaultValue = DataSources.BUILT_IN,
@@ -78,7 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
             OutputFiles.requireWritable(confusion, "--confusion");
         }
-        ClipModel model = ModelFile.load(checkpoint);
+        ClipModel model = Checkpoints.load(checkpoint);
         PairDataset dataset;
         try (LoadingProgress loading = new LoadingProgress(out, false, "loading " + DataSources.shortName(data))) {
             dataset = DataSources.forEvaluation(data, model.config(), seed, loading);

@@ -1,7 +1,7 @@
 package dev.clipengine.cli;
 
 import dev.clipengine.BadInputException;
-import dev.clipengine.io.ModelFile;
+import dev.clipengine.io.Checkpoints;
 import dev.clipengine.io.TrainingCheckpoint;
 import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.ModelConfig;
@@ -51,7 +51,8 @@ final class TrainingFlags {
         String model = ModelConfigs.DEFAULT;
 
         @Option(names = "--init", paramLabel = "CHECKPOINT",
-                description = "Start from this model file (config and vocabulary from its metadata).")
+                description = "Start from this model (config and weights from it): our file, an OpenAI/open_clip "
+                        + ".safetensors state dict or a Hugging Face CLIPModel folder; fine-tunes it.")
         Path init;
 
         @Option(names = "--resume", paramLabel = "PATH",
@@ -163,7 +164,7 @@ final class TrainingFlags {
                 : TrainingCheckpoint.load(modelSource.resume);
         Path init = modelSource.init;
         ModelConfig requested = init == null && resumed == null ? ModelConfigs.resolve(modelSource.model, err) : null;
-        ClipModel initial = resumed != null ? resumed.model() : init == null ? null : ModelFile.load(init);
+        ClipModel initial = resumed != null ? resumed.model() : init == null ? null : Checkpoints.load(init);
         ModelConfig shape = initial != null ? initial.config() : requested;
         DataSources.TrainingData trainingData = DataSources.load(data, shape, seed, valData, valSplit,
                 progress);
@@ -175,7 +176,7 @@ final class TrainingFlags {
         ClipModel model = initial != null ? initial
                 : wordVectors != null ? PretrainedWords.initialize(requested, wordVectors, vocabSize, seed)
                 : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);
-        if (wordVectors != null || initial != null) {
+        if ((wordVectors != null || initial != null) && model.vocabulary() != null) {
             warnUnknownWords(dataVocabulary, model.vocabulary(), err);
         }
         return new Prepared(resumed, trainingData, model);

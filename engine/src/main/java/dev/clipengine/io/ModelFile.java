@@ -68,11 +68,10 @@ public final class ModelFile {
     public static ClipModel fromContents(SafeTensors.Contents contents, String source) {
         Map<String, String> metadata = contents.metadata();
         ModelConfig config = parseConfig(required(metadata, "config", source), source);
-        if (config instanceof TransformerConfig t && !TransformerConfig.WORDS.equals(t.tokenizer())) {
-            throw new BadInputException(source + ": the model uses the " + t.tokenizer() + " tokenizer, which this "
-                    + "version cannot load; models with the \"words\" tokenizer load");
-        }
-        Vocabulary vocabulary = parseVocabulary(required(metadata, "vocab", source), config.vocabSize(), source);
+        // CLIP's tokenizer brings its own vocabulary; only the word tokenizer's is in the file
+        boolean clipBpe = config instanceof TransformerConfig t && TransformerConfig.CLIP_BPE.equals(t.tokenizer());
+        Vocabulary vocabulary = clipBpe ? null
+                : parseVocabulary(required(metadata, "vocab", source), config.vocabSize(), source);
         Map<String, Tensor> modelTensors = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> entry : contents.tensors().entrySet()) {
             if (!entry.getKey().startsWith("optimizer.")) {
