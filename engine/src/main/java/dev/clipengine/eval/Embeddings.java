@@ -49,6 +49,24 @@ public final class Embeddings {
         return out;
     }
 
+    /**
+     * The embeddings of the images a stream decodes, {@code [images, dim]}, each row of length 1:
+     * the stream reads ahead on its own threads while each batch is encoded.
+     */
+    public static float[] ofImages(ClipGraph graph, dev.clipengine.data.ImageStream images, int batchSize) {
+        ModelConfig config = graph.model().config();
+        int n = images.size();
+        float[] out = new float[n * config.embedDim()];
+        Batch batch = new Batch(config, batchSize);
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            batch.fillImages(config, images.next(count), 0, count);
+            System.arraycopy(graph.encodeImages(batch), 0, out, from * config.embedDim(), count * config.embedDim());
+        }
+        normalizeRows(out, n, config.embedDim());
+        return out;
+    }
+
     /** The captions' embeddings, {@code [captions, dim]}, each row of length 1. */
     public static float[] ofCaptions(ClipGraph graph, List<String> captions, int batchSize) {
         ModelConfig config = graph.model().config();
