@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clipengine.BadInputException;
 import dev.clipengine.data.Example;
+import dev.clipengine.data.ImageStream;
 import dev.clipengine.data.TsvDataset;
 import dev.clipengine.eval.Embeddings;
 import dev.clipengine.io.Checkpoints;
@@ -57,6 +58,10 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The safetensors file to write.")
     Path out;
 
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+            description = "Images or captions encoded at once; the next batch's images are decoded meanwhile.")
+    int batchSize;
+
     @Mixin
     ComputeOptions compute;
 
@@ -64,37 +69,51 @@ public final class EmbedCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
         OutputFiles.requireWritable(out, "--out");
+        long started = System.nanoTime();
         ClipModel model = Checkpoints.load(checkpoint);
+        console.printf("model read in %.1f s%n", (System.nanoTime() - started) / 1e9);
         List<String> imageNames = new ArrayList<>();
-        List<Example> pixels = new ArrayList<>();
         List<String> texts = new ArrayList<>(captions);
         List<Path> files = ModelInputs.imageFiles(images);
-        try (LoadingProgress loading = new LoadingProgress(console, false, "reading images")) {
-            pixels.addAll(ModelInputs.read(files, model.config(), loading));
-        }
         files.forEach(f -> imageNames.add(f.toString()));
+        List<Example> rows = List.of();
         if (tsv != null) {
-            List<Example> rows;
             try (LoadingProgress loading = new LoadingProgress(console, false, "reading " + tsv.getFileName())) {
                 rows = TsvDataset.readPairs(tsv, model.config().imageSize(), model.config().channels(), loading);
             }
             for (int i = 0; i < rows.size(); i++) {
-                pixels.add(rows.get(i));
                 imageNames.add(tsv + ", row " + (i + 1));
                 texts.add(rows.get(i).caption());
             }
         }
-        if (pixels.isEmpty() && texts.isEmpty()) {
+        if (imageNames.isEmpty() && texts.isEmpty()) {
             throw new BadInputException("nothing to embed: give --images, --tsv or --captions");
         }
+        Options.range("--batch-size", batchSize, 1, 4096);
         int dim = model.config().embedDim();
-        int batch = Math.max(1, Math.min(256, Math.max(pixels.size(), texts.size())));
+        int batch = Math.min(batchSize, Math.max(imageNames.size(), texts.size()));
         try (Backend backend = compute.create()) {
             ClipGraph graph = ClipGraph.create(model, backend, batch);
             List<Tensor> tensors = new ArrayList<>();
-            if (!pixels.isEmpty()) {
-                tensors.add(new Tensor("image_embeddings", new int[] {pixels.size(), dim},
-                        Embeddings.ofImages(graph, pixels, batch)));
+            if (!imageNames.isEmpty()) {
+                started = System.nanoTime();
+                float[] embeddings = new float[imageNames.size() * dim];
+                if (!files.isEmpty()) {
+                    try (LoadingProgress loading = new LoadingProgress(console, false, "encoding images");
+                         ImageStream stream = new ImageStream(files, ModelInputs.decoder(model.config()), loading,
+                                 2 * batch, ImageStream.defaultThreads())) {
+                        System.arraycopy(Embeddings.ofImages(graph, stream, batch), 0, embeddings, 0,
+                                files.size() * dim);
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    System.arraycopy(Embeddings.ofImages(graph, rows, batch), 0, embeddings, files.size() * dim,
+                            rows.size() * dim);
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                console.printf("%d images read and encoded in %.2f s (%.1f images/s)%n", imageNames.size(), seconds,
+                        imageNames.size() / seconds);
+                tensors.add(new Tensor("image_embeddings", new int[] {imageNames.size(), dim}, embeddings));
             }
             if (!texts.isEmpty()) {
                 tensors.add(new Tensor("text_embeddings", new int[] {texts.size(), dim},
@@ -112,7 +131,8 @@ public final class EmbedCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInputException("cannot write " + out + " (" + e.getMessage() + ")");
         }
-        console.printf("%d image and %d caption embeddings of %d values written to %s%n", pixels.size(), texts.size(),
+        console.printf("%d image and %d caption embeddings of %d values written to %s%n", imageNames.size(),
+                texts.size(),
                 dim, out);
         return Main.OK;
     }

@@ -54,6 +54,12 @@ final class ModelInputs {
         return images;
     }
 
+    /** Reads one file at the model's image size and channels, for an {@link dev.clipengine.data.ImageStream}. */
+    static java.util.function.Function<Path, Example> decoder(ModelConfig config) {
+        return file -> new Example(ImageLoader.read(file, config.imageSize(), config.channels()), config.channels(),
+                config.imageSize(), file.getFileName().toString(), -1);
+    }
+
     private static boolean isImage(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return Files.isRegularFile(file) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
