@@ -72,7 +72,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         List<Example> pixels = ModelInputs.read(files, model.config());
         int batch = Math.min(256, Math.max(files.size(), prompts.size()));
-        try (Backend backend = compute.create()) {
+        try (Backend backend = compute.create(spec.commandLine().getErr())) {
             ClipGraph graph = ClipGraph.create(model, backend, batch);
             int dim = model.config().embedDim();
             float[] imageEmbeddings = Embeddings.ofImages(graph, pixels, batch);

@@ -65,8 +65,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     TrainingFlags flags;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debug;
 
     /** One backend's run. */
     private static final class Lane {

@@ -2,24 +2,43 @@ package dev.clipengine.cli;
 
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.Backends;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options every command that runs a saved model shares: where it computes, and --debug. */
+import java.io.PrintWriter;
+
+/** The options every command that computes shares: the backend, its threads, and --debug. */
 final class ComputeOptions {
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Compute backend. Default: vector when enabled.")
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Compute backend: scalar, vector, blas, javacpp. Default: vector when the Vector API is "
+                    + "enabled, else scalar.")
     String backend;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on. Default: every core.")
     Integer threads;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debug;
 
-    /** The backend asked for, checked. */
-    Backend create() {
+    /** The threads asked for, checked; every core when not given. */
+    int threadCount() {
         Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
-        int count = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        return Backends.create(backend == null ? Backends.defaultName() : backend, count);
+        return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    /**
+     * The backend asked for, checked. Left to choose, it takes {@code vector}; when the Vector API
+     * is not enabled it falls back to {@code scalar} and says so on {@code err}, with the flag that
+     * enables it.
+     */
+    Backend create(PrintWriter err) {
+        int count = threadCount();
+        String name = backend == null ? Backends.defaultName() : backend;
+        if (backend == null && !name.equals("vector")) {
+            err.println("note: the Vector API is not enabled, so this runs on the slow scalar backend; start java "
+                    + "with --add-modules jdk.incubator.vector (the clip-engine launcher does)");
+        }
+        return Backends.create(name, count);
     }
 }

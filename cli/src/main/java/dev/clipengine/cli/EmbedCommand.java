@@ -92,7 +92,7 @@ public final class EmbedCommand implements Callable<Integer> {
         Options.range("--batch-size", batchSize, 1, 4096);
         int dim = model.config().embedDim();
         int batch = Math.min(batchSize, Math.max(imageNames.size(), texts.size()));
-        try (Backend backend = compute.create()) {
+        try (Backend backend = compute.create(spec.commandLine().getErr())) {
             ClipGraph graph = ClipGraph.create(model, backend, batch);
             List<Tensor> tensors = new ArrayList<>();
             if (!imageNames.isEmpty()) {

@@ -89,7 +89,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (scored.isEmpty()) {
             throw new BadInputException(what + " has no pairs to score");
         }
-        try (Backend backend = compute.create()) {
+        try (Backend backend = compute.create(spec.commandLine().getErr())) {
             EncodedPairs pairs = new EncodedPairs(model.config(), model.vocabulary(), scored, what);
             ClipGraph graph = ClipGraph.create(model, backend, Math.min(batchSize, scored.size()));
             Evaluation.Report report = Evaluation.evaluate(graph, pairs, dataset.classPrompts(),

@@ -7,7 +7,6 @@ import dev.clipengine.eval.Evaluation;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.io.TrainingCheckpoint;
 import dev.clipengine.kernels.Backend;
-import dev.clipengine.kernels.Backends;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.MlpConfig;
@@ -42,13 +41,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "Compute backend: scalar, vector, or one another module provides. Default: vector when "
-                    + "the Vector API is enabled, else scalar.")
-    String backend;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Threads to compute on. Default: every core.")
-    Integer threads;
+    @Mixin
+    ComputeOptions computeOptions;
 
     @Mixin
     TrainingFlags flags;
@@ -100,26 +94,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final summary.")
     boolean quiet;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TrainingOptions options = flags.trainingOptions(spec);
-        Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
+        computeOptions.threadCount();
         Options.range("--keep", keep, 0, 1_000_000);
         Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
         Options.range("--eval-every", evalEvery, 0, Long.MAX_VALUE / 2);
         if (logEvery != null && logEvery < 1) {
             throw new BadInputException("--log-every must be at least 1, got " + logEvery);
-        }
-        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        String backendName = backend == null ? Backends.defaultName() : backend;
-        if (backend == null && !backendName.equals("vector")) {
-            err.println("note: the Vector API is not enabled, so training runs on the slow scalar backend; "
-                    + "start java with --add-modules jdk.incubator.vector");
         }
         // checked before any work, so a long run never ends unable to save
         Path modelOut = this.out != null ? OutputFiles.requireWritable(this.out, "--out") : OutputFiles.newRunFolder()
@@ -153,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
         ClipModel model = prepared.model();
         ModelConfig config = model.config();
 
-        try (Backend compute = Backends.create(backendName, threadCount)) {
+        try (Backend compute = computeOptions.create(err)) {
             EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)",
                     dataset.trainCaptions());
             EncodedPairs heldOut = new EncodedPairs(config, model.vocabulary(), dataset.heldOut(),

@@ -63,7 +63,7 @@ public final class WalkthroughCommand implements Callable<Integer> {
         }
         CardSetup setup = seed == null ? CardSetup.handPicked() : CardSetup.random(seed);
         double scale = base3 ? CardStep.BASE_3_SCALE : 1;
-        try (Backend backend = compute.create()) {
+        try (Backend backend = compute.create(spec.commandLine().getErr())) {
             CardTrace trace = CardStep.run(setup, backend, scale, lr);
             out.println("One training step of the walkthrough card's CLIP, every number from the engine");
             out.println("backend:  " + backend.describe());
