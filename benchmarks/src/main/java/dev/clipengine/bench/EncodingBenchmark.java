@@ -1,6 +1,6 @@
 package dev.clipengine.bench;
 
-import dev.clipengine.data.Batch;
+import dev.clipengine.model.Batch;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;

@@ -1,6 +1,6 @@
 package dev.clipengine.bench;
 
-import dev.clipengine.data.Batch;
+import dev.clipengine.model.Batch;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.Example;
 import dev.clipengine.kernels.Backend;
@@ -57,7 +57,7 @@ public final class TrainingStep {
                 "synthetic pairs");
         int[] inOrder = new int[batchSize];
         Arrays.setAll(inOrder, i -> i);
-        batch.fill(pairs, inOrder, 0, batchSize);
+        pairs.fill(batch, inOrder, 0, batchSize);
         weights = model.tensors();
         moments = optimizer.state();
         for (Tensor t : weights) {

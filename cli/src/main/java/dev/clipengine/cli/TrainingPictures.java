@@ -1,6 +1,6 @@
 package dev.clipengine.cli;
 
-import dev.clipengine.data.Batch;
+import dev.clipengine.model.Batch;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.Example;
 import dev.clipengine.data.PairDataset;
@@ -132,7 +132,7 @@ final class TrainingPictures {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        batch.fill(pairs, order, 0, n);
+        pairs.fill(batch, order, 0, n);
         graph.forward(batch);
         // the head's own row softmax of this forward: the leading n x n of a buffer planned larger
         float[] probabilities = java.util.Arrays.copyOf(graph.rowProbabilities(), n * n);

@@ -1,5 +1,6 @@
 package dev.clipengine.data;
 
+import dev.clipengine.model.Batch;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -77,7 +78,7 @@ public final class BatchPrefetcher implements AutoCloseable {
                 return;
             }
             try {
-                target.fill(pairs, order, from, count);
+                pairs.fill(target, order, from, count);
             } catch (Throwable t) {
                 failure = t;
             }

@@ -1,6 +1,7 @@
 package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.model.Batch;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Tokenizer;
 import dev.clipengine.model.Vocabulary;
@@ -70,5 +71,18 @@ public final class EncodedPairs {
     /** The caption's token ids; with per-epoch captions, the current epoch's draw. */
     public int[] tokens(int index) {
         return draws == null ? tokens[index] : templateTokens[draws.label(index)][draws.template(index)];
+    }
+
+    /**
+     * Fills {@code batch} with {@code count} pairs: pair k is pair {@code order[from + k]} of these,
+     * its caption already encoded.
+     */
+    public void fill(Batch batch, int[] order, int from, int count) {
+        for (int k = 0; k < count; k++) {
+            int index = order[from + k];
+            Example example = example(index);
+            batch.putPair(k, example.pixels(), tokens(index), example.label());
+        }
+        batch.finish(count);
     }
 }

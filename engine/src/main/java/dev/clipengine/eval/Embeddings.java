@@ -1,6 +1,6 @@
 package dev.clipengine.eval;
 
-import dev.clipengine.data.Batch;
+import dev.clipengine.model.Batch;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ModelConfig;
@@ -26,7 +26,7 @@ public final class Embeddings {
         }
         for (int from = 0; from < n; from += batchSize) {
             int count = Math.min(batchSize, n - from);
-            batch.fill(pairs, order, from, count);
+            pairs.fill(batch, order, from, count);
             float[] embeddings = images ? graph.encodeImages(batch) : graph.encodeTexts(batch);
             System.arraycopy(embeddings, 0, out, from * dim, count * dim);
         }
@@ -42,7 +42,7 @@ public final class Embeddings {
         Batch batch = new Batch(config, batchSize);
         for (int from = 0; from < n; from += batchSize) {
             int count = Math.min(batchSize, n - from);
-            batch.fillImages(config, images, from, count);
+            batch.fillImages(images.subList(from, from + count).stream().map(e -> e.pixels()).toList());
             System.arraycopy(graph.encodeImages(batch), 0, out, from * config.embedDim(), count * config.embedDim());
         }
         normalizeRows(out, n, config.embedDim());
@@ -60,7 +60,7 @@ public final class Embeddings {
         Batch batch = new Batch(config, batchSize);
         for (int from = 0; from < n; from += batchSize) {
             int count = Math.min(batchSize, n - from);
-            batch.fillImages(config, images.next(count), 0, count);
+            batch.fillImages(images.next(count).stream().map(e -> e.pixels()).toList());
             System.arraycopy(graph.encodeImages(batch), 0, out, from * config.embedDim(), count * config.embedDim());
         }
         normalizeRows(out, n, config.embedDim());

@@ -1,6 +1,5 @@
 package dev.clipengine.model;
 
-import dev.clipengine.data.Batch;
 import dev.clipengine.kernels.Backend;
 
 /**

@@ -2,7 +2,7 @@ package dev.clipengine.training;
 
 import dev.clipengine.BadInputException;
 import dev.clipengine.Rng;
-import dev.clipengine.data.Batch;
+import dev.clipengine.model.Batch;
 import dev.clipengine.data.BatchPrefetcher;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.kernels.Backend;

@@ -1,6 +1,6 @@
 package dev.clipengine.walkthrough;
 
-import dev.clipengine.data.Batch;
+import dev.clipengine.model.Batch;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.MlpGraph;
 import dev.clipengine.model.ClipModel;

@@ -1,5 +1,6 @@
 package dev.clipengine.data;
 
+import dev.clipengine.model.Batch;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.Vocabulary;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class BatchPrefetcherTest {
         try (BatchPrefetcher prefetcher = new BatchPrefetcher(pairs, order)) {
             for (int from = 0; from + 5 <= order.length; from += 5) {
                 Batch expected = new Batch(pairs.config(), 5);
-                expected.fill(pairs, order, from, 5);
+                pairs.fill(expected, order, from, 5);
                 Batch prefetched = new Batch(pairs.config(), 5);
                 prefetcher.request(prefetched, from, 5);
                 prefetcher.await();

@@ -1,6 +1,5 @@
 package dev.clipengine.model;
 
-import dev.clipengine.data.Batch;
 
 import java.util.Map;
 

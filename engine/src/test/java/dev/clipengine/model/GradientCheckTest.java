@@ -1,7 +1,6 @@
 package dev.clipengine.model;
 
 import dev.clipengine.Rng;
-import dev.clipengine.data.Batch;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.Example;
 import dev.clipengine.kernels.Backend;
@@ -113,7 +112,7 @@ class GradientCheckTest {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        batch.fill(pairs, order, 0, n);
+        pairs.fill(batch, order, 0, n);
         return batch;
     }
 

@@ -2,7 +2,6 @@ package dev.clipengine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.clipengine.data.Batch;
 import dev.clipengine.io.SafeTensors;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.KernelTesting;

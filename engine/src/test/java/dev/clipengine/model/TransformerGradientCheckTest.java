@@ -1,7 +1,6 @@
 package dev.clipengine.model;
 
 import dev.clipengine.Rng;
-import dev.clipengine.data.Batch;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.FiniteDifferences;
 import dev.clipengine.kernels.ScalarBackend;

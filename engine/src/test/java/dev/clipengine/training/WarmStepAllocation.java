@@ -1,6 +1,6 @@
 package dev.clipengine.training;
 
-import dev.clipengine.data.Batch;
+import dev.clipengine.model.Batch;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.PairDataset;
 import dev.clipengine.data.ShapesDataset;
@@ -82,7 +82,7 @@ public final class WarmStepAllocation {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
-            batch.fill(new EncodedPairs(model.config(), vocabulary, data.train(), "shapes"), order, 0, BATCH);
+            new EncodedPairs(model.config(), vocabulary, data.train(), "shapes").fill(batch, order, 0, BATCH);
 
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -1,4 +1,4 @@
-package dev.clipengine.data;
+package dev.clipengine.model;
 
 /**
  * Cuts an image into the model's patch vectors (docs/model.md): patches in raster order, top

@@ -1,4 +1,4 @@
-package dev.clipengine.data;
+package dev.clipengine.model;
 
 import org.junit.jupiter.api.Test;
 

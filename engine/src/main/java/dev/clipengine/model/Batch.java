@@ -1,6 +1,4 @@
-package dev.clipengine.data;
-
-import dev.clipengine.model.ModelConfig;
+package dev.clipengine.model;
 
 /**
  * The model's input for up to {@code capacity} pairs, in buffers allocated once and refilled every
@@ -9,6 +7,9 @@ import dev.clipengine.model.ModelConfig;
 public final class Batch {
 
     private final int capacity;
+    private final int channels;
+    private final int imageSize;
+    private final int patchSize;
     private final int patchValuesPerImage;
     /** Each pixel byte's input value per channel, {@code [channel * 256 + byte]}. */
     private final float[] pixelValues;
@@ -24,6 +25,9 @@ public final class Batch {
 
     public Batch(ModelConfig config, int capacity) {
         this.capacity = capacity;
+        this.channels = config.channels();
+        this.imageSize = config.imageSize();
+        this.patchSize = config.patchSize();
         this.patchValuesPerImage = config.patchesPerImage() * config.patchDim();
         this.patches = new float[Math.multiplyExact(capacity, patchValuesPerImage)];
         this.pixelValues = config.pixelNormalization().table();
@@ -45,28 +49,46 @@ public final class Batch {
     }
 
     /**
-     * Fills the batch with {@code count} pairs: pair k is {@code examples[order[from + k]]}, its
-     * caption already encoded as {@code tokens[order[from + k]]}.
+     * Puts pair {@code k}: its image's pixel bytes ({@code channels x size x size}, cut into
+     * patches here), its caption's ids and its class (or -1). Pairs go in order 0, 1, ...; then
+     * {@link #finish(int)} closes the batch.
      */
-    public void fill(EncodedPairs pairs, int[] order, int from, int count) {
+    public void putPair(int k, byte[] pixels, int[] ids, int label) {
+        checkSlot(k);
+        putImage(k, pixels, label);
+        putCaption(k, ids);
+    }
+
+    /** Closes a batch of {@code count} pairs put with {@link #putPair}. */
+    public void finish(int count) {
         if (count < 1 || count > capacity) {
             throw new IllegalArgumentException("batch of " + count + " pairs, capacity " + capacity);
         }
-        ModelConfig config = pairs.config();
-        int tokens = 0;
-        for (int k = 0; k < count; k++) {
-            int index = order[from + k];
-            Example example = pairs.example(index);
-            Patches.extract(example.pixels(), config.channels(), config.imageSize(), config.patchSize(),
-                    pixelValues, patches, k * patchValuesPerImage);
-            int[] ids = pairs.tokens(index);
-            tokenStart[k] = tokens;
-            System.arraycopy(ids, 0, tokenIds, tokens, ids.length);
-            tokens += ids.length;
-            labels[k] = example.label();
-        }
-        tokenStart[count] = tokens;
+        tokenStart[count] = nextToken;
         size = count;
+    }
+
+    /** Where the next caption's ids go: pairs are put in order, so captions lie back to back. */
+    private int nextToken;
+
+    private void putImage(int k, byte[] pixels, int label) {
+        Patches.extract(pixels, channels, imageSize, patchSize, pixelValues, patches, k * patchValuesPerImage);
+        labels[k] = label;
+    }
+
+    private void putCaption(int k, int[] ids) {
+        if (k == 0) {
+            nextToken = 0;
+        }
+        tokenStart[k] = nextToken;
+        System.arraycopy(ids, 0, tokenIds, nextToken, ids.length);
+        nextToken += ids.length;
+    }
+
+    private void checkSlot(int k) {
+        if (k < 0 || k >= capacity) {
+            throw new IllegalArgumentException("pair " + k + " of a batch of capacity " + capacity);
+        }
     }
 
     /** Fills only the captions (for encoding texts alone): caption k is {@code captions[from + k]}. */
@@ -110,16 +132,14 @@ public final class Batch {
         size = count;
     }
 
-    /** Fills only the images (for encoding images alone): image k is {@code examples.get(from + k)}. */
-    public void fillImages(ModelConfig config, java.util.List<Example> examples, int from, int count) {
+    /** Fills only the images (for encoding images alone): image k's bytes are {@code images.get(k)}. */
+    public void fillImages(java.util.List<byte[]> images) {
+        int count = images.size();
         if (count < 1 || count > capacity) {
             throw new IllegalArgumentException("batch of " + count + " images, capacity " + capacity);
         }
         for (int k = 0; k < count; k++) {
-            Example example = examples.get(from + k);
-            Patches.extract(example.pixels(), config.channels(), config.imageSize(), config.patchSize(),
-                    pixelValues, patches, k * patchValuesPerImage);
-            labels[k] = example.label();
+            putImage(k, images.get(k), -1);
             tokenStart[k] = 0;
         }
         tokenStart[count] = 0;
