@@ -256,7 +256,7 @@ public final class IdxDataset {
         }
         BufferedImage image = new BufferedImage(columns, rows, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, columns, rows, grey);
-        return ImageLoader.resizeAndCrop(new ImageLoader.SourceRows(image, channels), imageSize);
+        return BilinearResize.resizeAndCrop(new SourceRows(image, channels), imageSize);
     }
 
     private static List<Example> examples(Labelled files, int from, int to, EpochCaptions captions, int imageSize,

@@ -11,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +64,7 @@ public final class ImageLoader {
             if (colours != 1 && colours != 3) {
                 throw problem(file, colours + " colour components (CMYK?); only grey and RGB images are read");
             }
-            return resizeAndCrop(new SourceRows(image, channels), imageSize);
+            return BilinearResize.resizeAndCrop(new SourceRows(image, channels), imageSize);
         }
     }
 
@@ -156,170 +155,5 @@ public final class ImageLoader {
 
     private static BadInputException problem(Path file, String what) {
         return new BadInputException("image " + file + ": " + what);
-    }
-
-    /**
-     * Resizes so the shorter side is {@code imageSize} and keeps the centre square, as torchvision's
-     * {@code Resize(imageSize)} then {@code CenterCrop(imageSize)} do on a PIL image: the new longer
-     * side is truncated, the crop offset rounded half to even, and the filter is PIL's bilinear,
-     * whose triangle widens when shrinking so that large images are averaged rather than aliased.
-     * Only the kept pixels are computed. At the same size the weights are exactly 1 and 0, so an
-     * exact-size image passes through unchanged.
-     */
-    static byte[] resizeAndCrop(SourceRows source, int imageSize) {
-        int width = source.width();
-        int height = source.height();
-        int resizedWidth = width <= height ? imageSize : (int) ((long) imageSize * width / height);
-        int resizedHeight = height <= width ? imageSize : (int) ((long) imageSize * height / width);
-        AxisWeights columns = AxisWeights.of(width, resizedWidth, centreCropStart(resizedWidth, imageSize),
-                imageSize);
-        AxisWeights rows = AxisWeights.of(height, resizedHeight, centreCropStart(resizedHeight, imageSize),
-                imageSize);
-
-        int channels = source.channels;
-        int firstRow = rows.first[0];
-        int rowCount = rows.first[imageSize - 1] + rows.weights[imageSize - 1].length - firstRow;
-        float[][] horizontal = new float[channels][rowCount * imageSize];
-        float[][] row = new float[channels][width];
-        for (int y = 0; y < rowCount; y++) {
-            source.read(firstRow + y, row);
-            for (int c = 0; c < channels; c++) {
-                for (int x = 0; x < imageSize; x++) {
-                    horizontal[c][y * imageSize + x] = (float) columns.apply(row[c], x, 0, 1);
-                }
-            }
-        }
-
-        byte[] pixels = new byte[channels * imageSize * imageSize];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < imageSize; y++) {
-                for (int x = 0; x < imageSize; x++) {
-                    double value = rows.apply(horizontal[c], y, x - firstRow * imageSize, imageSize);
-                    pixels[(c * imageSize + y) * imageSize + x] = (byte) Math.clamp(Math.round(value), 0, 255);
-                }
-            }
-        }
-        return pixels;
-    }
-
-    /** torchvision's {@code int(round((resized - crop) / 2))}: Python rounds half to even. */
-    private static int centreCropStart(int resized, int crop) {
-        return (int) Math.rint((resized - crop) / 2.0);
-    }
-
-    /**
-     * PIL's resampling coefficients for one axis: output index o of the crop reads source samples
-     * {@code first[o] ..} with {@code weights[o]}, which sum to 1.
-     */
-    private record AxisWeights(int[] first, double[][] weights) {
-
-        static AxisWeights of(int sourceSize, int resizedSize, int cropStart, int cropSize) {
-            double scale = (double) sourceSize / resizedSize;
-            double filterScale = Math.max(scale, 1.0);
-            int[] first = new int[cropSize];
-            double[][] weights = new double[cropSize][];
-            for (int o = 0; o < cropSize; o++) {
-                double centre = (cropStart + o + 0.5) * scale;
-                int from = Math.max((int) (centre - filterScale + 0.5), 0);
-                int to = Math.min((int) (centre + filterScale + 0.5), sourceSize);
-                double[] w = new double[to - from];
-                double sum = 0;
-                for (int k = 0; k < w.length; k++) {
-                    w[k] = Math.max(0, 1 - Math.abs((from + k - centre + 0.5) / filterScale));
-                    sum += w[k];
-                }
-                for (int k = 0; k < w.length; k++) {
-                    w[k] /= sum;
-                }
-                first[o] = from;
-                weights[o] = w;
-            }
-            return new AxisWeights(first, weights);
-        }
-
-        /** Output o of this axis from samples {@code values[offset + i * stride]}, i the source index. */
-        double apply(float[] values, int o, int offset, int stride) {
-            double sum = 0;
-            double[] w = weights[o];
-            for (int k = 0; k < w.length; k++) {
-                sum += w[k] * values[offset + (first[o] + k) * stride];
-            }
-            return sum;
-        }
-    }
-
-    /**
-     * The decoded image one row at a time, already 8-bit and in the model's channels, so resizing
-     * never needs a second full-size copy of a large image.
-     */
-    static final class SourceRows {
-
-        private final Raster raster;
-        private final IndexColorModel palette;
-        private final int colourBands;
-        private final int[] bitsPerBand;
-        private final int channels;
-        private final int[][] bandRows;
-
-        SourceRows(BufferedImage image, int channels) {
-            this.raster = image.getRaster();
-            this.channels = channels;
-            ColorModel model = image.getColorModel();
-            this.palette = model instanceof IndexColorModel indexed ? indexed : null;
-            this.colourBands = palette != null ? 1 : model.getNumColorComponents();
-            this.bitsPerBand = raster.getSampleModel().getSampleSize();
-            this.bandRows = new int[colourBands][raster.getWidth()];
-        }
-
-        int width() {
-            return raster.getWidth();
-        }
-
-        int height() {
-            return raster.getHeight();
-        }
-
-        /** Row y as 8-bit values: {@code out[c][x]} for each of the model's channels. */
-        void read(int y, float[][] out) {
-            int width = raster.getWidth();
-            for (int band = 0; band < colourBands; band++) {
-                raster.getSamples(0, y, width, 1, band, bandRows[band]);
-            }
-            for (int x = 0; x < width; x++) {
-                int red;
-                int green;
-                int blue;
-                if (palette != null) {
-                    int index = bandRows[0][x];
-                    red = palette.getRed(index);
-                    green = palette.getGreen(index);
-                    blue = palette.getBlue(index);
-                } else if (colourBands == 1) {
-                    red = green = blue = toByte(bandRows[0][x], bitsPerBand[0]);
-                } else {
-                    red = toByte(bandRows[0][x], bitsPerBand[0]);
-                    green = toByte(bandRows[1][x], bitsPerBand[1]);
-                    blue = toByte(bandRows[2][x], bitsPerBand[2]);
-                }
-                if (channels == 1) {
-                    out[0][x] = luminance(red, green, blue);
-                } else {
-                    out[0][x] = red;
-                    out[1][x] = green;
-                    out[2][x] = blue;
-                }
-            }
-        }
-
-        /** Deeper samples keep their top 8 bits; shallower ones stretch to the full 0..255. */
-        private static int toByte(int sample, int bits) {
-            if (bits == 8) {
-                return sample;
-            }
-            if (bits > 8) {
-                return sample >>> (bits - 8);
-            }
-            return (sample * 255 + ((1 << bits) - 1) / 2) / ((1 << bits) - 1);
-        }
     }
 }
