@@ -75,7 +75,8 @@ public final class EmbedCommand implements Callable<Integer> {
         if (tsv != null) {
             List<Example> rows;
             try (LoadingProgress loading = new LoadingProgress(console, false, "reading " + tsv.getFileName())) {
-                rows = TsvDataset.readPairs(tsv, model.config().imageSize(), model.config().channels(), loading);
+                rows = TsvDataset.readPairs(tsv, model.config().imageSize(), model.config().channels(),
+                        model.config().resampling(), loading);
             }
             for (int i = 0; i < rows.size(); i++) {
                 pixels.add(rows.get(i));

@@ -47,7 +47,7 @@ final class ModelInputs {
     static List<Example> read(List<Path> files, ModelConfig config, dev.clipengine.data.LoadProgress progress) {
         List<Example> images = new ArrayList<>();
         for (Path file : files) {
-            byte[] pixels = ImageLoader.read(file, config.imageSize(), config.channels());
+            byte[] pixels = ImageLoader.read(file, config.imageSize(), config.channels(), config.resampling());
             images.add(new Example(pixels, config.channels(), config.imageSize(), file.getFileName().toString(), -1));
             progress.loaded(images.size(), files.size());
         }

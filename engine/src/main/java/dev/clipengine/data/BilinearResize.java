@@ -1,7 +1,7 @@
 package dev.clipengine.data;
 
 /**
- * The card's resize: PIL's bilinear filter, whose triangle widens when shrinking so that
+ * The card's family's resize: PIL's bilinear filter, whose triangle widens when shrinking so that
  * large images are averaged rather than aliased, computed in floating point on samples already in
  * the model's channels and rounded once at the end. Only the kept pixels of the centre crop
  * ({@link CentreCrop}) are computed. At the same size the weights are exactly 1 and 0, so an

@@ -19,6 +19,11 @@ record CentreCrop(int resizedWidth, int resizedHeight, int left, int top, int si
                 size);
     }
 
+    /** Whether the image changes size at all: torchvision returns an image already of that size untouched. */
+    boolean resizes(int width, int height) {
+        return resizedWidth != width || resizedHeight != height;
+    }
+
     /** {@code int(round((resized - size) / 2))}: half a pixel rounds to even. */
     private static int start(int resized, int size) {
         return (int) Math.rint((resized - size) / 2.0);

@@ -2,10 +2,13 @@ package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
 import dev.clipengine.io.RegularFiles;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -20,7 +23,10 @@ import java.util.Locale;
 
 /**
  * Reads a PNG or JPEG file into the {@link Example} pixel layout (docs/formats.md): 8-bit
- * samples, R, G, B or one luminance channel, {@code (c, y, x)} order, at the model's image size.
+ * samples, R, G, B or one luminance channel, {@code (c, y, x)} order, at the model's image size,
+ * resized with the model's {@link Resampling}: the card's bilinear ({@link BilinearResize}) or
+ * Pillow's bicubic as OpenAI's CLIP preprocesses ({@link PillowResize}), for which the mode Pillow
+ * would open the file in is read from a PNG's header.
  *
  * <p>Samples are taken from the decoded raster as stored, never through {@code getRGB}, which
  * would convert colour spaces; that is what keeps exact-size images identical to what Python's
@@ -38,11 +44,16 @@ public final class ImageLoader {
     /** Largest pixel count decoded, so one image cannot take gigabytes of memory. */
     public static final long MAX_PIXELS = 100_000_000L;
 
+    private static final String PNG_METADATA = "javax_imageio_png_1.0";
+
     private ImageLoader() {
     }
 
-    /** {@code channels x imageSize x imageSize} bytes of the image in {@code file}. */
-    public static byte[] read(Path file, int imageSize, int channels) {
+    /**
+     * {@code channels x imageSize x imageSize} bytes of the image in {@code file}, brought to that
+     * size with {@code resampling} (the model's: {@code ModelConfig.resampling()}).
+     */
+    public static byte[] read(Path file, int imageSize, int channels, Resampling resampling) {
         if (channels != 1 && channels != 3 || imageSize < 1) {
             throw new IllegalArgumentException("expected 1 or 3 channels and a positive size, got " + channels
                     + " and " + imageSize);
@@ -64,8 +75,21 @@ public final class ImageLoader {
             if (colours != 1 && colours != 3) {
                 throw problem(file, colours + " colour components (CMYK?); only grey and RGB images are read");
             }
-            return BilinearResize.resizeAndCrop(new SourceRows(image, channels), imageSize);
+            return resizeAndCrop(image, decoded.mode(), imageSize, channels, resampling);
         }
+    }
+
+    /**
+     * A decoded image at the model's shape: {@code channels x imageSize x imageSize} bytes,
+     * {@code (c, y, x)} order. {@code mode} is the mode Pillow would hold the file in
+     * ({@link PillowImage.Mode#of}), which only {@link Resampling#PILLOW_BICUBIC} reads.
+     */
+    static byte[] resizeAndCrop(BufferedImage image, PillowImage.Mode mode, int imageSize, int channels,
+                                Resampling resampling) {
+        return switch (resampling) {
+            case BILINEAR -> BilinearResize.resizeAndCrop(new SourceRows(image, channels), imageSize);
+            case PILLOW_BICUBIC -> PillowResize.resizeAndCrop(new PillowImage(image, mode), imageSize, channels);
+        };
     }
 
     /** The luminance of docs/formats.md: {@code (299 R + 587 G + 114 B) / 1000}, rounded to nearest. */
@@ -73,8 +97,12 @@ public final class ImageLoader {
         return (299 * red + 587 * green + 114 * blue + 500) / 1000;
     }
 
-    /** A decoded image and the budget its raster takes until it is closed. */
-    private record Decoded(BufferedImage image, DecodeBudget.Lease lease) implements AutoCloseable {
+    /**
+     * A decoded image, the mode Pillow would open its file in, and the budget its raster takes
+     * until it is closed.
+     */
+    private record Decoded(BufferedImage image, PillowImage.Mode mode, DecodeBudget.Lease lease)
+            implements AutoCloseable {
 
         @Override
         public void close() {
@@ -115,7 +143,8 @@ public final class ImageLoader {
                 }
                 DecodeBudget.Lease lease = DecodeBudget.take(bytes);
                 try {
-                    return new Decoded(reader.read(0), lease);
+                    BufferedImage image = reader.read(0);
+                    return new Decoded(image, pillowMode(reader, format, image), lease);
                 } catch (IOException | RuntimeException | Error e) {
                     lease.close();
                     throw e;
@@ -145,6 +174,27 @@ public final class ImageLoader {
         long bytesPerPixel = Math.ceilDiv((long) pixel.getNumDataElements()
                 * DataBuffer.getDataTypeSize(pixel.getDataType()), 8);
         return (long) width * height * bytesPerPixel;
+    }
+
+    /** The mode Pillow opens the file in: a PNG's by its header, a JPEG's by its colours. */
+    private static PillowImage.Mode pillowMode(ImageReader reader, String format, BufferedImage image)
+            throws IOException {
+        if (!format.equals("png")) {
+            return PillowImage.Mode.of(image, null, 0);
+        }
+        IIOMetadata metadata = reader.getImageMetadata(0);
+        Node header = metadata == null ? null
+                : ((Element) metadata.getAsTree(PNG_METADATA)).getElementsByTagName("IHDR").item(0);
+        if (!(header instanceof Element ihdr)) {
+            return PillowImage.Mode.of(image, null, 0);
+        }
+        int bitDepth;
+        try {
+            bitDepth = Integer.parseInt(ihdr.getAttribute("bitDepth"));
+        } catch (NumberFormatException e) {
+            bitDepth = 8;
+        }
+        return PillowImage.Mode.of(image, ihdr.getAttribute("colorType"), bitDepth);
     }
 
     private static String describe(Exception e) {
