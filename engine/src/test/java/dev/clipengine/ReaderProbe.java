@@ -1,6 +1,7 @@
 package dev.clipengine;
 
 import dev.clipengine.data.IdxFile;
+import dev.clipengine.data.Resampling;
 import dev.clipengine.data.TsvDataset;
 import dev.clipengine.data.WordVectors;
 import dev.clipengine.io.ModelFile;
@@ -26,7 +27,7 @@ public final class ReaderProbe {
                 case "idx-labels" -> IdxFile.readLabels(file, 10).length + " labels";
                 case "idx-images" -> IdxFile.readImages(file).count() + " images";
                 case "word-vectors" -> WordVectors.read(file).count() + " vectors";
-                case "tsv" -> TsvDataset.readPairs(file, 4, 1).size() + " pairs";
+                case "tsv" -> TsvDataset.readPairs(file, 4, 1, Resampling.BILINEAR).size() + " pairs";
                 case "model" -> ModelFile.load(file).vocabulary().size() + " words";
                 default -> throw new IllegalArgumentException("no reader " + args[0]);
             };

@@ -30,7 +30,7 @@ final class DataSources {
      */
     static PairDataset forEvaluation(String source, ModelConfig config, long seed, LoadProgress progress) {
         if (IdxDataset.isSource(source)) {
-            return IdxDataset.loadTest(source, config.imageSize(), config.channels());
+            return IdxDataset.loadTest(source, config.imageSize(), config.channels(), config.resampling());
         }
         PairDataset all = load(source, config, seed, null, 0, progress).pairs();
         if (source.equals(BUILT_IN)) {
@@ -95,7 +95,8 @@ final class DataSources {
                 throw new BadInputException("--val-data is for TSV data; IDX data sets bring their own test files "
                         + "(--val-split carves a validation split from the training files)");
             }
-            IdxDataset.Splits splits = IdxDataset.load(source, config.imageSize(), config.channels(), valSplit, seed);
+            IdxDataset.Splits splits = IdxDataset.load(source, config.imageSize(), config.channels(),
+                    config.resampling(), valSplit, seed);
             // the training files train (less any --val-split); the test files are kept for the final report
             return new TrainingData(new PairDataset(splits.name(), splits.train(), splits.test(),
                     splits.captions().classNames(), splits.captions().classPrompts(), splits.trainCaptions()),
@@ -109,11 +110,12 @@ final class DataSources {
         if (valData != null && valSplit > 0) {
             throw new BadInputException("give --val-data or --val-split, not both");
         }
-        PairDataset train = TsvDataset.load(tsv, config.imageSize(), config.channels(), valSplit, progress);
+        PairDataset train = TsvDataset.load(tsv, config.imageSize(), config.channels(), config.resampling(), valSplit,
+                progress);
         if (valData != null) {
             train = new PairDataset(train.name(), train.train(),
-                    TsvDataset.readPairs(valData, config.imageSize(), config.channels(), progress), train.classNames(),
-                    train.classPrompts());
+                    TsvDataset.readPairs(valData, config.imageSize(), config.channels(), config.resampling(), progress),
+                    train.classNames(), train.classPrompts());
         }
         // a TSV has no test files: its held-out pairs are both the validation and the final report
         return new TrainingData(train, train.heldOut());

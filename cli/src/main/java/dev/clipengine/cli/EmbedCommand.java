@@ -79,7 +79,8 @@ public final class EmbedCommand implements Callable<Integer> {
         List<Example> rows = List.of();
         if (tsv != null) {
             try (LoadingProgress loading = new LoadingProgress(console, false, "reading " + tsv.getFileName())) {
-                rows = TsvDataset.readPairs(tsv, model.config().imageSize(), model.config().channels(), loading);
+                rows = TsvDataset.readPairs(tsv, model.config().imageSize(), model.config().channels(),
+                        model.config().resampling(), loading);
             }
             for (int i = 0; i < rows.size(); i++) {
                 imageNames.add(tsv + ", row " + (i + 1));

@@ -47,7 +47,7 @@ final class ModelInputs {
     static List<Example> read(List<Path> files, ModelConfig config, dev.clipengine.data.LoadProgress progress) {
         List<Example> images = new ArrayList<>();
         for (Path file : files) {
-            byte[] pixels = ImageLoader.read(file, config.imageSize(), config.channels());
+            byte[] pixels = ImageLoader.read(file, config.imageSize(), config.channels(), config.resampling());
             images.add(new Example(pixels, config.channels(), config.imageSize(), file.getFileName().toString(), -1));
             progress.loaded(images.size(), files.size());
         }
@@ -56,7 +56,7 @@ final class ModelInputs {
 
     /** Reads one file at the model's image size and channels, for an {@link dev.clipengine.data.ImageStream}. */
     static java.util.function.Function<Path, Example> decoder(ModelConfig config) {
-        return file -> new Example(ImageLoader.read(file, config.imageSize(), config.channels()), config.channels(),
+        return file -> new Example(ImageLoader.read(file, config.imageSize(), config.channels(), config.resampling()), config.channels(),
                 config.imageSize(), file.getFileName().toString(), -1);
     }
 

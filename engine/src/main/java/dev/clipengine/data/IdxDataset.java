@@ -112,24 +112,27 @@ public final class IdxDataset {
     }
 
     /** Every split of {@code fashion-mnist:DIR} or {@code mnist:DIR}. */
-    public static Splits load(String source, int imageSize, int channels, double valSplit, long seed) {
-        return load(requireKind(source), folderOf(source), imageSize, channels, valSplit, seed);
+    public static Splits load(String source, int imageSize, int channels, Resampling resampling, double valSplit,
+                              long seed) {
+        return load(requireKind(source), folderOf(source), imageSize, channels, resampling, valSplit, seed);
     }
 
     /**
-     * Every split, images at {@code imageSize} with {@code channels}.
+     * Every split, images at {@code imageSize} with {@code channels}, resized (when they are not
+     * of that size) with {@code resampling}.
      *
      * @param valSplit the fraction of the training files, from their end, held out for validation
      * @param seed     the training captions' draws follow from it
      */
-    public static Splits load(Kind kind, Path folder, int imageSize, int channels, double valSplit, long seed) {
+    public static Splits load(Kind kind, Path folder, int imageSize, int channels, Resampling resampling,
+                              double valSplit, long seed) {
         if (!(valSplit >= 0 && valSplit < 1)) {
             throw new BadInputException("validation split must be at least 0 and below 1, got " + valSplit);
         }
         checkShape(imageSize, channels);
         TemplateCaptions captions = kind.captions();
-        Labelled trainFiles = read(kind, folder, TRAIN_IMAGES, TRAIN_LABELS, imageSize, channels);
-        Labelled testFiles = read(kind, folder, TEST_IMAGES, TEST_LABELS, imageSize, channels);
+        Labelled trainFiles = read(kind, folder, TRAIN_IMAGES, TRAIN_LABELS, imageSize, channels, resampling);
+        Labelled testFiles = read(kind, folder, TEST_IMAGES, TEST_LABELS, imageSize, channels, resampling);
 
         int total = trainFiles.labels.length;
         int trainCount = total - TsvDataset.heldOutCount(total, valSplit);
@@ -145,10 +148,11 @@ public final class IdxDataset {
     }
 
     /** The test split alone, without reading the training files, for {@code eval}. */
-    public static PairDataset loadTest(String source, int imageSize, int channels) {
+    public static PairDataset loadTest(String source, int imageSize, int channels, Resampling resampling) {
         Kind kind = requireKind(source);
         checkShape(imageSize, channels);
-        Labelled testFiles = read(kind, folderOf(source), TEST_IMAGES, TEST_LABELS, imageSize, channels);
+        Labelled testFiles = read(kind, folderOf(source), TEST_IMAGES, TEST_LABELS, imageSize, channels,
+                resampling);
         TemplateCaptions captions = kind.captions();
         List<Example> test = examples(testFiles, 0, testFiles.labels.length,
                 new EpochCaptions(captions, testFiles.labels, TEST_CAPTION_SEED), imageSize, channels);
@@ -194,7 +198,7 @@ public final class IdxDataset {
     }
 
     private static Labelled read(Kind kind, Path folder, String imagesName, String labelsName, int imageSize,
-                                 int channels) {
+                                 int channels, Resampling resampling) {
         if (!Files.isDirectory(folder)) {
             throw new BadInputException("--data " + kind.prefix() + ":" + folder + ": "
                     + (Files.exists(folder) ? "not a folder" : "no such folder") + hint(kind));
@@ -215,7 +219,7 @@ public final class IdxDataset {
         int columns = images.columns();
         // in place, so each source image can be collected as soon as its converted copy exists
         IntStream.range(0, pixels.length).parallel()
-                .forEach(i -> pixels[i] = toModel(pixels[i], rows, columns, imageSize, channels));
+                .forEach(i -> pixels[i] = toModel(pixels[i], rows, columns, imageSize, channels, resampling));
         return new Labelled(pixels, labels);
     }
 
@@ -243,7 +247,7 @@ public final class IdxDataset {
      * its value repeated in three channels for a colour model, else resized and centre-cropped as
      * every other image is (docs/formats.md).
      */
-    static byte[] toModel(byte[] grey, int rows, int columns, int imageSize, int channels) {
+    static byte[] toModel(byte[] grey, int rows, int columns, int imageSize, int channels, Resampling resampling) {
         if (rows == imageSize && columns == imageSize) {
             if (channels == 1) {
                 return grey;
@@ -256,7 +260,7 @@ public final class IdxDataset {
         }
         BufferedImage image = new BufferedImage(columns, rows, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, columns, rows, grey);
-        return ImageLoader.resizeAndCrop(new ImageLoader.SourceRows(image, channels), imageSize);
+        return ImageLoader.resizeAndCrop(image, PillowImage.Mode.L, imageSize, channels, resampling);
     }
 
     private static List<Example> examples(Labelled files, int from, int to, EpochCaptions captions, int imageSize,

@@ -2,16 +2,18 @@ package dev.clipengine.data;
 
 import dev.clipengine.BadInputException;
 import dev.clipengine.io.RegularFiles;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +23,10 @@ import java.util.Locale;
 
 /**
  * Reads a PNG or JPEG file into the {@link Example} pixel layout (docs/formats.md): 8-bit
- * samples, R, G, B or one luminance channel, {@code (c, y, x)} order, at the model's image size.
+ * samples, R, G, B or one luminance channel, {@code (c, y, x)} order, at the model's image size,
+ * resized with the model's {@link Resampling}: the card's bilinear ({@link BilinearResize}) or
+ * Pillow's bicubic as OpenAI's CLIP preprocesses ({@link PillowResize}), for which the mode Pillow
+ * would open the file in is read from a PNG's header.
  *
  * <p>Samples are taken from the decoded raster as stored, never through {@code getRGB}, which
  * would convert colour spaces; that is what keeps exact-size images identical to what Python's
@@ -39,11 +44,16 @@ public final class ImageLoader {
     /** Largest pixel count decoded, so one image cannot take gigabytes of memory. */
     public static final long MAX_PIXELS = 100_000_000L;
 
+    private static final String PNG_METADATA = "javax_imageio_png_1.0";
+
     private ImageLoader() {
     }
 
-    /** {@code channels x imageSize x imageSize} bytes of the image in {@code file}. */
-    public static byte[] read(Path file, int imageSize, int channels) {
+    /**
+     * {@code channels x imageSize x imageSize} bytes of the image in {@code file}, brought to that
+     * size with {@code resampling} (the model's: {@code ModelConfig.resampling()}).
+     */
+    public static byte[] read(Path file, int imageSize, int channels, Resampling resampling) {
         if (channels != 1 && channels != 3 || imageSize < 1) {
             throw new IllegalArgumentException("expected 1 or 3 channels and a positive size, got " + channels
                     + " and " + imageSize);
@@ -65,8 +75,21 @@ public final class ImageLoader {
             if (colours != 1 && colours != 3) {
                 throw problem(file, colours + " colour components (CMYK?); only grey and RGB images are read");
             }
-            return resizeAndCrop(new SourceRows(image, channels), imageSize);
+            return resizeAndCrop(image, decoded.mode(), imageSize, channels, resampling);
         }
+    }
+
+    /**
+     * A decoded image at the model's shape: {@code channels x imageSize x imageSize} bytes,
+     * {@code (c, y, x)} order. {@code mode} is the mode Pillow would hold the file in
+     * ({@link PillowImage.Mode#of}), which only {@link Resampling#PILLOW_BICUBIC} reads.
+     */
+    static byte[] resizeAndCrop(BufferedImage image, PillowImage.Mode mode, int imageSize, int channels,
+                                Resampling resampling) {
+        return switch (resampling) {
+            case BILINEAR -> BilinearResize.resizeAndCrop(new SourceRows(image, channels), imageSize);
+            case PILLOW_BICUBIC -> PillowResize.resizeAndCrop(new PillowImage(image, mode), imageSize, channels);
+        };
     }
 
     /** The luminance of docs/formats.md: {@code (299 R + 587 G + 114 B) / 1000}, rounded to nearest. */
@@ -74,8 +97,12 @@ public final class ImageLoader {
         return (299 * red + 587 * green + 114 * blue + 500) / 1000;
     }
 
-    /** A decoded image and the budget its raster takes until it is closed. */
-    private record Decoded(BufferedImage image, DecodeBudget.Lease lease) implements AutoCloseable {
+    /**
+     * A decoded image, the mode Pillow would open its file in, and the budget its raster takes
+     * until it is closed.
+     */
+    private record Decoded(BufferedImage image, PillowImage.Mode mode, DecodeBudget.Lease lease)
+            implements AutoCloseable {
 
         @Override
         public void close() {
@@ -116,7 +143,8 @@ public final class ImageLoader {
                 }
                 DecodeBudget.Lease lease = DecodeBudget.take(bytes);
                 try {
-                    return new Decoded(reader.read(0), lease);
+                    BufferedImage image = reader.read(0);
+                    return new Decoded(image, pillowMode(reader, format, image), lease);
                 } catch (IOException | RuntimeException | Error e) {
                     lease.close();
                     throw e;
@@ -148,6 +176,27 @@ public final class ImageLoader {
         return (long) width * height * bytesPerPixel;
     }
 
+    /** The mode Pillow opens the file in: a PNG's by its header, a JPEG's by its colours. */
+    private static PillowImage.Mode pillowMode(ImageReader reader, String format, BufferedImage image)
+            throws IOException {
+        if (!format.equals("png")) {
+            return PillowImage.Mode.of(image, null, 0);
+        }
+        IIOMetadata metadata = reader.getImageMetadata(0);
+        Node header = metadata == null ? null
+                : ((Element) metadata.getAsTree(PNG_METADATA)).getElementsByTagName("IHDR").item(0);
+        if (!(header instanceof Element ihdr)) {
+            return PillowImage.Mode.of(image, null, 0);
+        }
+        int bitDepth;
+        try {
+            bitDepth = Integer.parseInt(ihdr.getAttribute("bitDepth"));
+        } catch (NumberFormatException e) {
+            bitDepth = 8;
+        }
+        return PillowImage.Mode.of(image, ihdr.getAttribute("colorType"), bitDepth);
+    }
+
     private static String describe(Exception e) {
         String message = e.getMessage();
         return "image (" + (message == null || message.isBlank() ? e.getClass().getSimpleName()
@@ -156,170 +205,5 @@ public final class ImageLoader {
 
     private static BadInputException problem(Path file, String what) {
         return new BadInputException("image " + file + ": " + what);
-    }
-
-    /**
-     * Resizes so the shorter side is {@code imageSize} and keeps the centre square, as torchvision's
-     * {@code Resize(imageSize)} then {@code CenterCrop(imageSize)} do on a PIL image: the new longer
-     * side is truncated, the crop offset rounded half to even, and the filter is PIL's bilinear,
-     * whose triangle widens when shrinking so that large images are averaged rather than aliased.
-     * Only the kept pixels are computed. At the same size the weights are exactly 1 and 0, so an
-     * exact-size image passes through unchanged.
-     */
-    static byte[] resizeAndCrop(SourceRows source, int imageSize) {
-        int width = source.width();
-        int height = source.height();
-        int resizedWidth = width <= height ? imageSize : (int) ((long) imageSize * width / height);
-        int resizedHeight = height <= width ? imageSize : (int) ((long) imageSize * height / width);
-        AxisWeights columns = AxisWeights.of(width, resizedWidth, centreCropStart(resizedWidth, imageSize),
-                imageSize);
-        AxisWeights rows = AxisWeights.of(height, resizedHeight, centreCropStart(resizedHeight, imageSize),
-                imageSize);
-
-        int channels = source.channels;
-        int firstRow = rows.first[0];
-        int rowCount = rows.first[imageSize - 1] + rows.weights[imageSize - 1].length - firstRow;
-        float[][] horizontal = new float[channels][rowCount * imageSize];
-        float[][] row = new float[channels][width];
-        for (int y = 0; y < rowCount; y++) {
-            source.read(firstRow + y, row);
-            for (int c = 0; c < channels; c++) {
-                for (int x = 0; x < imageSize; x++) {
-                    horizontal[c][y * imageSize + x] = (float) columns.apply(row[c], x, 0, 1);
-                }
-            }
-        }
-
-        byte[] pixels = new byte[channels * imageSize * imageSize];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < imageSize; y++) {
-                for (int x = 0; x < imageSize; x++) {
-                    double value = rows.apply(horizontal[c], y, x - firstRow * imageSize, imageSize);
-                    pixels[(c * imageSize + y) * imageSize + x] = (byte) Math.clamp(Math.round(value), 0, 255);
-                }
-            }
-        }
-        return pixels;
-    }
-
-    /** torchvision's {@code int(round((resized - crop) / 2))}: Python rounds half to even. */
-    private static int centreCropStart(int resized, int crop) {
-        return (int) Math.rint((resized - crop) / 2.0);
-    }
-
-    /**
-     * PIL's resampling coefficients for one axis: output index o of the crop reads source samples
-     * {@code first[o] ..} with {@code weights[o]}, which sum to 1.
-     */
-    private record AxisWeights(int[] first, double[][] weights) {
-
-        static AxisWeights of(int sourceSize, int resizedSize, int cropStart, int cropSize) {
-            double scale = (double) sourceSize / resizedSize;
-            double filterScale = Math.max(scale, 1.0);
-            int[] first = new int[cropSize];
-            double[][] weights = new double[cropSize][];
-            for (int o = 0; o < cropSize; o++) {
-                double centre = (cropStart + o + 0.5) * scale;
-                int from = Math.max((int) (centre - filterScale + 0.5), 0);
-                int to = Math.min((int) (centre + filterScale + 0.5), sourceSize);
-                double[] w = new double[to - from];
-                double sum = 0;
-                for (int k = 0; k < w.length; k++) {
-                    w[k] = Math.max(0, 1 - Math.abs((from + k - centre + 0.5) / filterScale));
-                    sum += w[k];
-                }
-                for (int k = 0; k < w.length; k++) {
-                    w[k] /= sum;
-                }
-                first[o] = from;
-                weights[o] = w;
-            }
-            return new AxisWeights(first, weights);
-        }
-
-        /** Output o of this axis from samples {@code values[offset + i * stride]}, i the source index. */
-        double apply(float[] values, int o, int offset, int stride) {
-            double sum = 0;
-            double[] w = weights[o];
-            for (int k = 0; k < w.length; k++) {
-                sum += w[k] * values[offset + (first[o] + k) * stride];
-            }
-            return sum;
-        }
-    }
-
-    /**
-     * The decoded image one row at a time, already 8-bit and in the model's channels, so resizing
-     * never needs a second full-size copy of a large image.
-     */
-    static final class SourceRows {
-
-        private final Raster raster;
-        private final IndexColorModel palette;
-        private final int colourBands;
-        private final int[] bitsPerBand;
-        private final int channels;
-        private final int[][] bandRows;
-
-        SourceRows(BufferedImage image, int channels) {
-            this.raster = image.getRaster();
-            this.channels = channels;
-            ColorModel model = image.getColorModel();
-            this.palette = model instanceof IndexColorModel indexed ? indexed : null;
-            this.colourBands = palette != null ? 1 : model.getNumColorComponents();
-            this.bitsPerBand = raster.getSampleModel().getSampleSize();
-            this.bandRows = new int[colourBands][raster.getWidth()];
-        }
-
-        int width() {
-            return raster.getWidth();
-        }
-
-        int height() {
-            return raster.getHeight();
-        }
-
-        /** Row y as 8-bit values: {@code out[c][x]} for each of the model's channels. */
-        void read(int y, float[][] out) {
-            int width = raster.getWidth();
-            for (int band = 0; band < colourBands; band++) {
-                raster.getSamples(0, y, width, 1, band, bandRows[band]);
-            }
-            for (int x = 0; x < width; x++) {
-                int red;
-                int green;
-                int blue;
-                if (palette != null) {
-                    int index = bandRows[0][x];
-                    red = palette.getRed(index);
-                    green = palette.getGreen(index);
-                    blue = palette.getBlue(index);
-                } else if (colourBands == 1) {
-                    red = green = blue = toByte(bandRows[0][x], bitsPerBand[0]);
-                } else {
-                    red = toByte(bandRows[0][x], bitsPerBand[0]);
-                    green = toByte(bandRows[1][x], bitsPerBand[1]);
-                    blue = toByte(bandRows[2][x], bitsPerBand[2]);
-                }
-                if (channels == 1) {
-                    out[0][x] = luminance(red, green, blue);
-                } else {
-                    out[0][x] = red;
-                    out[1][x] = green;
-                    out[2][x] = blue;
-                }
-            }
-        }
-
-        /** Deeper samples keep their top 8 bits; shallower ones stretch to the full 0..255. */
-        private static int toByte(int sample, int bits) {
-            if (bits == 8) {
-                return sample;
-            }
-            if (bits > 8) {
-                return sample >>> (bits - 8);
-            }
-            return (sample * 255 + ((1 << bits) - 1) / 2) / ((1 << bits) - 1);
-        }
     }
 }

@@ -39,16 +39,17 @@ public final class TsvDataset {
      * All rows, for training, or with {@code valSplit > 0} the last fraction of them (rounded, at
      * least one when there are two rows or more, never all) held out for validation.
      */
-    public static PairDataset load(Path tsv, int imageSize, int channels, double valSplit) {
-        return load(tsv, imageSize, channels, valSplit, LoadProgress.NONE);
+    public static PairDataset load(Path tsv, int imageSize, int channels, Resampling resampling, double valSplit) {
+        return load(tsv, imageSize, channels, resampling, valSplit, LoadProgress.NONE);
     }
 
-    /** As {@link #load(Path, int, int, double)}, telling progress as the images are decoded. */
-    public static PairDataset load(Path tsv, int imageSize, int channels, double valSplit, LoadProgress progress) {
+    /** As {@link #load(Path, int, int, Resampling, double)}, telling progress as the images are decoded. */
+    public static PairDataset load(Path tsv, int imageSize, int channels, Resampling resampling, double valSplit,
+                                   LoadProgress progress) {
         if (!(valSplit >= 0 && valSplit < 1)) {
             throw new BadInputException("validation split must be at least 0 and below 1, got " + valSplit);
         }
-        List<Example> examples = readPairs(tsv, imageSize, channels, progress);
+        List<Example> examples = readPairs(tsv, imageSize, channels, resampling, progress);
         int heldOut = heldOutCount(examples.size(), valSplit);
         int trainCount = examples.size() - heldOut;
         return new PairDataset(tsv.getFileName().toString(), examples.subList(0, trainCount),
@@ -56,12 +57,13 @@ public final class TsvDataset {
     }
 
     /** Every row of the file, in file order, e.g. for {@code --val-data}; labels are -1. */
-    public static List<Example> readPairs(Path tsv, int imageSize, int channels) {
-        return readPairs(tsv, imageSize, channels, LoadProgress.NONE);
+    public static List<Example> readPairs(Path tsv, int imageSize, int channels, Resampling resampling) {
+        return readPairs(tsv, imageSize, channels, resampling, LoadProgress.NONE);
     }
 
-    /** As {@link #readPairs(Path, int, int)}, telling progress as the images are decoded. */
-    public static List<Example> readPairs(Path tsv, int imageSize, int channels, LoadProgress progress) {
+    /** As {@link #readPairs(Path, int, int, Resampling)}, telling progress as the images are decoded. */
+    public static List<Example> readPairs(Path tsv, int imageSize, int channels, Resampling resampling,
+                                          LoadProgress progress) {
         List<Row> rows = readRows(tsv);
         java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
         byte[][] pixels = new byte[rows.size()][];
@@ -70,7 +72,7 @@ public final class TsvDataset {
         // the one reported, whichever thread met it first
         IntStream.range(0, rows.size()).parallel().forEach(i -> {
             try {
-                pixels[i] = ImageLoader.read(rows.get(i).image(), imageSize, channels);
+                pixels[i] = ImageLoader.read(rows.get(i).image(), imageSize, channels, resampling);
             } catch (BadInputException e) {
                 failures[i] = e;
             }

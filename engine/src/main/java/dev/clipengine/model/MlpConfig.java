@@ -1,6 +1,7 @@
 package dev.clipengine.model;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.data.Resampling;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +47,12 @@ public record MlpConfig(int imageSize, int patchSize, int channels, int vocabSiz
     @Override
     public int tokensPerCaption() {
         return maxTokens;
+    }
+
+    /** The card's family keeps its floating-point bilinear. */
+    @Override
+    public Resampling resampling() {
+        return Resampling.BILINEAR;
     }
 
     @Override

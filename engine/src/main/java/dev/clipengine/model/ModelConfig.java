@@ -1,5 +1,7 @@
 package dev.clipengine.model;
 
+import dev.clipengine.data.Resampling;
+
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +56,12 @@ public sealed interface ModelConfig permits MlpConfig, TransformerConfig {
     default Vocabulary vocabularyFor(Vocabulary words) {
         return words;
     }
+
+    /**
+     * How an image of another size is brought to the model's: the card's family's bilinear, or
+     * Pillow's bicubic exactly as OpenAI's CLIP preprocesses for the transformers.
+     */
+    Resampling resampling();
 
     /** How pixel bytes become the model's input values. */
     default PixelNormalization pixelNormalization() {

@@ -1,6 +1,7 @@
 package dev.clipengine.model;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.data.Resampling;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,6 +174,12 @@ public record TransformerConfig(int embedDim, boolean quickGelu, Vision vision, 
     @Override
     public boolean learnableScale() {
         return true;
+    }
+
+    /** Pillow's bicubic, byte for byte, as OpenAI's {@code Resize(BICUBIC)} and {@code CenterCrop}. */
+    @Override
+    public Resampling resampling() {
+        return Resampling.PILLOW_BICUBIC;
     }
 
     @Override

@@ -54,7 +54,7 @@ class IdxDatasetTest {
     }
 
     private IdxDataset.Splits load(int imageSize, int channels, double valSplit, long seed) {
-        return IdxDataset.load("fashion-mnist:" + folder, imageSize, channels, valSplit, seed);
+        return IdxDataset.load("fashion-mnist:" + folder, imageSize, channels, Resampling.BILINEAR, valSplit, seed);
     }
 
     @Test
@@ -172,7 +172,7 @@ class IdxDatasetTest {
                 halves[y * 28 + x] = (byte) 255;
             }
         }
-        byte[] resized = IdxDataset.toModel(halves, 28, 28, 14, 3);
+        byte[] resized = IdxDataset.toModel(halves, 28, 28, 14, 3, Resampling.BILINEAR);
         assertEquals(3 * 14 * 14, resized.length);
         assertEquals(0, resized[0]);
         assertEquals((byte) 255, resized[13]);
@@ -184,7 +184,7 @@ class IdxDatasetTest {
         Path mnist = folder.resolve("mnist");
         writeSet(mnist, "train", 12, 0, false);
         writeSet(mnist, "t10k", 10, 50, true);
-        IdxDataset.Splits splits = IdxDataset.load("mnist:" + mnist, 28, 1, 0.5, 3);
+        IdxDataset.Splits splits = IdxDataset.load("mnist:" + mnist, 28, 1, Resampling.BILINEAR, 0.5, 3);
         assertEquals("mnist", splits.name());
         assertEquals(6, splits.train().size());
         assertEquals(6, splits.validation().size());
@@ -198,7 +198,7 @@ class IdxDatasetTest {
     @Test
     void theTestSplitLoadsWithoutTheTrainingFiles() throws IOException {
         Files.delete(folder.resolve("train-images-idx3-ubyte.gz"));
-        PairDataset test = IdxDataset.loadTest("fashion-mnist:" + folder, 28, 1);
+        PairDataset test = IdxDataset.loadTest("fashion-mnist:" + folder, 28, 1, Resampling.BILINEAR);
         assertEquals(TEST, test.heldOut().size());
         assertTrue(test.train().isEmpty());
         assertEquals(10, test.classNames().size());
@@ -237,9 +237,9 @@ class IdxDatasetTest {
         assertTrue(message.contains("dataset-fashion-mnist"), message);
 
         message = assertThrows(BadInputException.class,
-                () -> IdxDataset.load("mnist:" + folder.resolve("nowhere"), 28, 1, 0, 1)).getMessage();
+                () -> IdxDataset.load("mnist:" + folder.resolve("nowhere"), 28, 1, Resampling.BILINEAR, 0, 1)).getMessage();
         assertTrue(message.contains("no such folder"), message);
-        message = assertThrows(BadInputException.class, () -> IdxDataset.load("mnist:", 28, 1, 0, 1)).getMessage();
+        message = assertThrows(BadInputException.class, () -> IdxDataset.load("mnist:", 28, 1, Resampling.BILINEAR, 0, 1)).getMessage();
         assertTrue(message.contains("no folder after the colon"), message);
     }
 

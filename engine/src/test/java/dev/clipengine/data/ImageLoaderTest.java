@@ -67,7 +67,7 @@ class ImageLoaderTest {
                 raster.setPixel(x, y, new int[] {sample(0, y, x), sample(1, y, x), sample(2, y, x)});
             }
         }
-        assertArrayEquals(expectedRgb(5), ImageLoader.read(write(image, "rgb.png"), 5, 3));
+        assertArrayEquals(expectedRgb(5), ImageLoader.read(write(image, "rgb.png"), 5, 3, Resampling.BILINEAR));
     }
 
     @Test
@@ -80,7 +80,7 @@ class ImageLoaderTest {
                 raster.setPixel(x, y, new int[] {sample(0, y, x), sample(1, y, x), sample(2, y, x), alpha});
             }
         }
-        assertArrayEquals(expectedRgb(4), ImageLoader.read(write(image, "rgba.png"), 4, 3));
+        assertArrayEquals(expectedRgb(4), ImageLoader.read(write(image, "rgba.png"), 4, 3, Resampling.BILINEAR));
     }
 
     @Test
@@ -96,8 +96,8 @@ class ImageLoaderTest {
         for (int i = 0; i < 9; i++) {
             grey[i] = (byte) sample(0, i / 3, i % 3);
         }
-        assertArrayEquals(grey, ImageLoader.read(file, 3, 1));
-        byte[] rgb = ImageLoader.read(file, 3, 3);
+        assertArrayEquals(grey, ImageLoader.read(file, 3, 1, Resampling.BILINEAR));
+        byte[] rgb = ImageLoader.read(file, 3, 3, Resampling.BILINEAR);
         assertArrayEquals(grey, Arrays.copyOfRange(rgb, 0, 9));
         assertArrayEquals(grey, Arrays.copyOfRange(rgb, 9, 18));
         assertArrayEquals(grey, Arrays.copyOfRange(rgb, 18, 27));
@@ -110,7 +110,7 @@ class ImageLoaderTest {
         BufferedImage grey = new BufferedImage(2, 2, BufferedImage.TYPE_USHORT_GRAY);
         grey.getRaster().setSamples(0, 0, 2, 2, 0, deep);
         assertArrayEquals(new byte[] {0x12, (byte) 0xAB, 0x00, (byte) 0xFF},
-                ImageLoader.read(write(grey, "grey16.png"), 2, 1));
+                ImageLoader.read(write(grey, "grey16.png"), 2, 1, Resampling.BILINEAR));
 
         ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
                 Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
@@ -123,7 +123,7 @@ class ImageLoaderTest {
                         0x12, (byte) 0xAB, 0x00, (byte) 0xFF,
                         (byte) 0xAB, 0x00, (byte) 0xFF, 0x12,
                         0x00, (byte) 0xFF, 0x12, (byte) 0xAB},
-                ImageLoader.read(write(rgb, "rgb16.png"), 2, 3));
+                ImageLoader.read(write(rgb, "rgb16.png"), 2, 3, Resampling.BILINEAR));
     }
 
     @Test
@@ -135,7 +135,7 @@ class ImageLoaderTest {
                 new IndexColorModel(1, 2, reds, greens, blues));
         image.getRaster().setSamples(0, 0, 2, 2, 0, new int[] {0, 1, 1, 0});
         assertArrayEquals(new byte[] {(byte) 250, 10, 10, (byte) 250, 20, (byte) 200, (byte) 200, 20,
-                30, (byte) 140, (byte) 140, 30}, ImageLoader.read(write(image, "palette.png"), 2, 3));
+                30, (byte) 140, (byte) 140, 30}, ImageLoader.read(write(image, "palette.png"), 2, 3, Resampling.BILINEAR));
     }
 
     @Test
@@ -145,7 +145,7 @@ class ImageLoaderTest {
         image.setRGB(1, 0, 0x00FF00); // 587 * 255 / 1000 = 149.685, rounds up
         image.setRGB(0, 1, 0x0000FF); // 114 * 255 / 1000 = 29.07
         image.setRGB(1, 1, 0xC86432); // (299 * 200 + 587 * 100 + 114 * 50) / 1000 = 124.2
-        assertArrayEquals(new byte[] {76, (byte) 150, 29, 124}, ImageLoader.read(write(image, "colours.png"), 2, 1));
+        assertArrayEquals(new byte[] {76, (byte) 150, 29, 124}, ImageLoader.read(write(image, "colours.png"), 2, 1, Resampling.BILINEAR));
         assertEquals(150, ImageLoader.luminance(0, 255, 0));
         assertEquals(255, ImageLoader.luminance(255, 255, 255));
     }
@@ -165,7 +165,7 @@ class ImageLoaderTest {
                 expected[y * 4 + x] = (byte) (20 * (x + 4) + y);
             }
         }
-        assertArrayEquals(expected, ImageLoader.read(write(image, "wide.png"), 4, 1));
+        assertArrayEquals(expected, ImageLoader.read(write(image, "wide.png"), 4, 1, Resampling.BILINEAR));
     }
 
     @Test
@@ -179,7 +179,7 @@ class ImageLoaderTest {
                 image.setRGB(x, y, y < 32 ? 0xDC1E1E : 0x1E1EDC);
             }
         }
-        byte[] pixels = ImageLoader.read(write(image, "tall.png"), 16, 3);
+        byte[] pixels = ImageLoader.read(write(image, "tall.png"), 16, 3, Resampling.BILINEAR);
         int plane = 16 * 16;
         for (int x = 0; x < 16; x++) {
             for (int y : new int[] {0, 5, 10, 15}) {
@@ -201,7 +201,7 @@ class ImageLoaderTest {
     void smallImageIsEnlarged() throws IOException {
         BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setSamples(0, 0, 2, 2, 0, new int[] {90, 90, 90, 90});
-        byte[] pixels = ImageLoader.read(write(image, "small.png"), 7, 3);
+        byte[] pixels = ImageLoader.read(write(image, "small.png"), 7, 3, Resampling.BILINEAR);
         assertEquals(3 * 7 * 7, pixels.length);
         for (byte value : pixels) {
             assertEquals(90, value);
@@ -216,7 +216,7 @@ class ImageLoaderTest {
                 image.setRGB(x, y, 0x808080);
             }
         }
-        byte[] pixels = ImageLoader.read(write(image, "flat.jpg"), 8, 3);
+        byte[] pixels = ImageLoader.read(write(image, "flat.jpg"), 8, 3, Resampling.BILINEAR);
         for (byte value : pixels) {
             assertTrue(Math.abs((value & 0xFF) - 128) <= 2, "flat grey survives JPEG: " + (value & 0xFF));
         }
@@ -225,7 +225,7 @@ class ImageLoaderTest {
     @Test
     void missingFileIsBadInputNamingIt() {
         Path file = folder.resolve("absent.png");
-        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3));
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3, Resampling.BILINEAR));
         assertEquals("image " + file + ": no such file", e.getMessage());
     }
 
@@ -233,12 +233,12 @@ class ImageLoaderTest {
     void aFifoOrADeviceIsRefusedBeforeItIsOpened() throws Exception {
         Path fifo = Fifo.make(folder.resolve("pipe.png"));
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(fifo, 4, 3));
+            BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(fifo, 4, 3, Resampling.BILINEAR));
             assertEquals("image " + fifo + ": not a regular file (a FIFO, socket or device); only regular files are "
                     + "read", e.getMessage());
         });
         BadInputException e = assertThrows(BadInputException.class,
-                () -> ImageLoader.read(Path.of("/dev/zero"), 4, 3));
+                () -> ImageLoader.read(Path.of("/dev/zero"), 4, 3, Resampling.BILINEAR));
         assertEquals("image /dev/zero: not a regular file (a FIFO, socket or device); only regular files are read",
                 e.getMessage());
     }
@@ -247,7 +247,7 @@ class ImageLoaderTest {
     void fileThatIsNoImageIsBadInputNamingIt() throws IOException {
         Path file = folder.resolve("notes.png");
         Files.writeString(file, "this is not an image at all, only text pretending to be one");
-        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3));
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3, Resampling.BILINEAR));
         assertEquals("image " + file + ": not a PNG or JPEG image", e.getMessage());
     }
 
@@ -260,7 +260,7 @@ class ImageLoaderTest {
         Path file = write(image, "cut.png");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
-        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 16, 3));
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 16, 3, Resampling.BILINEAR));
         assertTrue(e.getMessage().startsWith("image " + file + ": corrupt or unreadable"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
@@ -277,7 +277,7 @@ class ImageLoaderTest {
         crc.update(png, 12, 4 + 13);
         header.putInt(12 + 4 + 13, (int) crc.getValue());
         Files.write(file, png);
-        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 8, 3));
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 8, 3, Resampling.BILINEAR));
         assertTrue(e.getMessage().startsWith("image " + file + ": 20000x20000 pixels"), e.getMessage());
     }
 
@@ -285,7 +285,7 @@ class ImageLoaderTest {
     void anImageThatAloneExceedsTheDecodeBudgetIsRefusedFromItsHeader() {
         // 6000 x 6000 pixels of 16-bit RGBA: 288 MB once decoded (a file of zeros would take 300 KB)
         Path file = LargePng.headerOnly(folder.resolve("deep.png"), 6000, 6000, LargePng.RGBA, 16);
-        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3));
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageLoader.read(file, 4, 3, Resampling.BILINEAR));
         assertEquals("image " + file + ": 6000x6000 pixels decode to 288 MB, more than the 268 MB of images decoded "
                 + "at once", e.getMessage());
         assertEquals(DecodeBudget.MAX_BYTES, DecodeBudget.available());
@@ -294,9 +294,9 @@ class ImageLoaderTest {
     @Test
     void aLargeImageWithinTheBudgetIsReadAndGivesItsBytesBack() {
         Path file = LargePng.write(folder.resolve("large.png"), 1500, 1000, LargePng.RGBA, 16);
-        assertArrayEquals(new byte[3 * 4 * 4], ImageLoader.read(file, 4, 3));
+        assertArrayEquals(new byte[3 * 4 * 4], ImageLoader.read(file, 4, 3, Resampling.BILINEAR));
         assertEquals(DecodeBudget.MAX_BYTES, DecodeBudget.available());
         Path grey = LargePng.write(folder.resolve("grey.png"), 100, 50, LargePng.GREY, 8);
-        assertArrayEquals(new byte[8 * 8], ImageLoader.read(grey, 8, 1));
+        assertArrayEquals(new byte[8 * 8], ImageLoader.read(grey, 8, 1, Resampling.BILINEAR));
     }
 }

@@ -47,7 +47,7 @@ class TsvDatasetTest {
 
     /** The message of the BadInputException that loading the file throws. */
     private static String failure(Path tsv) {
-        return assertThrows(BadInputException.class, () -> TsvDataset.load(tsv, 4, 1, 0)).getMessage();
+        return assertThrows(BadInputException.class, () -> TsvDataset.load(tsv, 4, 1, Resampling.BILINEAR, 0)).getMessage();
     }
 
     private static void assertGrey(int value, Example example) {
@@ -66,7 +66,7 @@ class TsvDatasetTest {
                 + "2\t\"a \"\"quoted\"\" caption\"\timg/20.png\r\n"
                 + "3\tun carré très clair\t" + absolute + "\r\n", StandardCharsets.UTF_8);
 
-        PairDataset data = TsvDataset.load(file, 4, 1, 0);
+        PairDataset data = TsvDataset.load(file, 4, 1, Resampling.BILINEAR, 0);
         assertEquals("pairs.tsv", data.name());
         assertEquals(List.of(), data.heldOut());
         assertEquals(List.of(), data.classNames());
@@ -86,10 +86,10 @@ class TsvDatasetTest {
     void validationSplitTakesTheLastRows() throws IOException {
         Path file = tsv("filepath\ttitle", "img/10.png\tone", "img/20.png\ttwo", "img/30.png\tthree",
                 "img/40.png\tfour");
-        PairDataset data = TsvDataset.load(file, 4, 3, 0.25);
+        PairDataset data = TsvDataset.load(file, 4, 3, Resampling.BILINEAR, 0.25);
         assertEquals(List.of("one", "two", "three"), data.train().stream().map(Example::caption).toList());
         assertEquals(List.of("four"), data.heldOut().stream().map(Example::caption).toList());
-        assertEquals(4, TsvDataset.readPairs(file, 4, 3).size());
+        assertEquals(4, TsvDataset.readPairs(file, 4, 3, Resampling.BILINEAR).size());
     }
 
     @Test
@@ -189,7 +189,7 @@ class TsvDatasetTest {
     @Test
     void validationSplitOutOfRange() throws IOException {
         Path file = tsv("filepath\ttitle", "img/10.png\tone");
-        assertThrows(BadInputException.class, () -> TsvDataset.load(file, 4, 1, 1.0));
-        assertThrows(BadInputException.class, () -> TsvDataset.load(file, 4, 1, -0.1));
+        assertThrows(BadInputException.class, () -> TsvDataset.load(file, 4, 1, Resampling.BILINEAR, 1.0));
+        assertThrows(BadInputException.class, () -> TsvDataset.load(file, 4, 1, Resampling.BILINEAR, -0.1));
     }
 }

@@ -2,6 +2,7 @@ package dev.clipengine.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.WithLength;
+import dev.clipengine.data.Resampling;
 import dev.clipengine.data.TsvDataset;
 
 import javax.imageio.ImageIO;
@@ -38,6 +39,6 @@ class TsvFuzzTest {
         Path tsv = FOLDER.resolve("pairs.tsv");
         Files.write(tsv, text);
         // images are decoded on several threads: the heap's limit, not this thread's count, bounds them
-        FuzzChecks.readsOrRefuses(() -> TsvDataset.load(tsv, 4, 3, 0.25));
+        FuzzChecks.readsOrRefuses(() -> TsvDataset.load(tsv, 4, 3, Resampling.BILINEAR, 0.25));
     }
 }

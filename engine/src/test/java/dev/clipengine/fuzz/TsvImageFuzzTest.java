@@ -2,6 +2,7 @@ package dev.clipengine.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.WithLength;
+import dev.clipengine.data.Resampling;
 import dev.clipengine.data.TsvDataset;
 
 import java.io.IOException;
@@ -12,7 +13,8 @@ import java.nio.file.Path;
 /**
  * Any bytes as the image a TSV row names (PNG, JPEG or neither, whatever the name says) either load
  * or fail with a one-line {@link dev.clipengine.BadInputException}, within the fuzzing JVM's small
- * heap: a header declaring a huge image is refused or decoded within the decode budget. Seeds in
+ * heap: a header declaring a huge image is refused or decoded within the decode budget; with either
+ * resampling. Seeds in
  * TsvImageFuzzTestInputs.
  */
 class TsvImageFuzzTest {
@@ -38,6 +40,8 @@ class TsvImageFuzzTest {
     @FuzzTest(maxDuration = "12s")
     void loadsOrRefuses(@WithLength(max = FuzzChecks.MAX_INPUT_BYTES) byte[] image) throws IOException {
         Files.write(FOLDER.resolve("image.png"), image);
-        FuzzChecks.readsOrRefuses(() -> TsvDataset.readPairs(FOLDER.resolve("pairs.tsv"), 8, 3));
+        for (Resampling resampling : Resampling.values()) {
+            FuzzChecks.readsOrRefuses(() -> TsvDataset.readPairs(FOLDER.resolve("pairs.tsv"), 8, 3, resampling));
+        }
     }
 }
