@@ -56,8 +56,8 @@ final class ModelInputs {
 
     /** Reads one file at the model's image size and channels, for an {@link dev.clipengine.data.ImageStream}. */
     static java.util.function.Function<Path, Example> decoder(ModelConfig config) {
-        return file -> new Example(ImageLoader.read(file, config.imageSize(), config.channels(), config.resampling()), config.channels(),
-                config.imageSize(), file.getFileName().toString(), -1);
+        return file -> new Example(ImageLoader.read(file, config.imageSize(), config.channels(), config.resampling()),
+                config.channels(), config.imageSize(), file.getFileName().toString(), -1);
     }
 
     private static boolean isImage(Path file) {
