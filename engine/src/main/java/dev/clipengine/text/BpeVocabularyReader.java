@@ -80,10 +80,13 @@ final class BpeVocabularyReader {
             // only the lines OpenAI reads are decompressed: the file holds five times as many
             String text = Utf8Text.decodeLines(new GZIPInputStream(resource), MAX_FILE_BYTES, OPENAI_MERGES + 1,
                     "the bundled " + OPENAI_RESOURCE);
-            String[] lines = text.split("\n", -1);
             List<Merge> merges = new ArrayList<>(OPENAI_MERGES);
-            for (int line = 1; line < lines.length && merges.size() < OPENAI_MERGES; line++) {
-                merges.add(merge(lines[line].strip(), line + 1, "the bundled " + OPENAI_RESOURCE));
+            // line 1 is a header; OpenAI splits each merge on white space
+            int number = 2;
+            for (int start = text.indexOf('\n') + 1; start > 0 && merges.size() < OPENAI_MERGES; number++) {
+                int end = lineEnd(text, start);
+                merges.add(merge(text.substring(start, end).strip(), number, "the bundled " + OPENAI_RESOURCE));
+                start = end < text.length() ? end + 1 : -1;
             }
             return merges;
         } catch (IOException e) {
@@ -146,19 +149,24 @@ final class BpeVocabularyReader {
     /** After an optional {@code #version} line, one merge a line: two symbols and one space between. */
     static List<Merge> readMergesTxt(Path file) {
         String text = Utf8Text.decode(Utf8Text.readBounded(file, MAX_FILE_BYTES), file.toString());
-        String[] lines = text.split("\n", -1);
-        int last = lines.length;
-        while (last > 0 && lines[last - 1].isBlank()) {
+        int last = text.length();
+        while (last > 0 && Character.isWhitespace(text.charAt(last - 1))) {
             last--;
         }
-        int first = last > 0 && lines[0].startsWith("#version") ? 1 : 0;
-        if (last - first > MAX_ENTRIES) {
-            throw bad(file, "more than " + MAX_ENTRIES + " merges");
-        }
-        List<Merge> merges = new ArrayList<>(last - first);
-        for (int i = first; i < last; i++) {
-            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
-            merges.add(merge(line, i + 1, file.toString()));
+        List<Merge> merges = new ArrayList<>();
+        int number = 1;
+        for (int start = 0; start < last; number++) {
+            int end = Math.min(lineEnd(text, start), last);
+            boolean header = number == 1 && text.startsWith("#version", start);
+            if (!header) {
+                if (merges.size() == MAX_ENTRIES) {
+                    throw bad(file, "more than " + MAX_ENTRIES + " merges");
+                }
+                // lines may end in \r\n
+                int content = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+                merges.add(merge(text.substring(start, content), number, file.toString()));
+            }
+            start = end + 1;
         }
         if (merges.isEmpty()) {
             throw bad(file, "holds no merges");
@@ -166,6 +174,13 @@ final class BpeVocabularyReader {
         return merges;
     }
 
+    /** The index of the {@code \n} that ends the line starting at {@code start}, or the text's length. */
+    private static int lineEnd(String text, int start) {
+        int newline = text.indexOf('\n', start);
+        return newline < 0 ? text.length() : newline;
+    }
+
+    /** One line of a merges file: the substrings are made here, so no line is kept as a string of its own. */
     private static Merge merge(String line, int number, String file) {
         int space = line.indexOf(' ');
         if (space <= 0 || space == line.length() - 1 || line.indexOf(' ', space + 1) >= 0) {
@@ -188,10 +203,16 @@ final class BpeVocabularyReader {
         MergeTable table = new MergeTable(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
             Merge merge = merges.get(rank);
-            String where = "line " + merge.line() + " of " + mergesName;
-            int first = required(ids, merge.first(), vocabName, "the first symbol of " + where);
-            int second = required(ids, merge.second(), vocabName, "the second symbol of " + where);
-            int merged = required(ids, merge.first() + merge.second(), vocabName, "the merge on " + where);
+            // the messages are made only for a fault: a merges file has tens of thousands of lines
+            Integer first = ids.get(merge.first());
+            Integer second = ids.get(merge.second());
+            Integer merged = ids.get(merge.first() + merge.second());
+            if (first == null || second == null || merged == null) {
+                String where = "line " + merge.line() + " of " + mergesName;
+                required(ids, merge.first(), vocabName, "the first symbol of " + where);
+                required(ids, merge.second(), vocabName, "the second symbol of " + where);
+                required(ids, merge.first() + merge.second(), vocabName, "the merge on " + where);
+            }
             table.put(first, second, rank, merged);
         }
         int largest = ids.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
