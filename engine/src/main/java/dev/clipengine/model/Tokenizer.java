@@ -1,10 +1,14 @@
 package dev.clipengine.model;
 
+import dev.clipengine.BadInputException;
+import dev.clipengine.text.ClipBpe;
+
 /**
  * Turns a caption into the token ids a model takes. The card's models take the ids of its words
  * (at most {@code max_tokens}, no padding); a transformer with the word tokenizer takes
  * {@code <start> words <end>} padded with id 0 to its context length, so its end-of-text token,
- * the largest id, marks where the caption ends.
+ * the largest id, marks where the caption ends. A transformer with CLIP's tokenizer takes the
+ * ids of CLIP's byte-pair encoding ({@link ClipBpe}), framed and padded the same way.
  */
 @FunctionalInterface
 public interface Tokenizer {
@@ -12,13 +16,24 @@ public interface Tokenizer {
     /** The caption's ids; {@code where} names it in the error of a caption with no word. */
     int[] encode(String caption, String where);
 
-    /** The tokenizer a model of this config and vocabulary uses. */
+    /**
+     * The tokenizer a model of this config and vocabulary uses; a transformer with CLIP's
+     * tokenizer has no word vocabulary (null) and takes OpenAI's byte-pair vocabulary.
+     */
     static Tokenizer of(ModelConfig config, Vocabulary vocabulary) {
         if (config instanceof TransformerConfig transformer) {
-            if (!TransformerConfig.WORDS.equals(transformer.tokenizer())) {
-                throw new IllegalArgumentException("the " + transformer.tokenizer() + " tokenizer is not available");
-            }
             int context = transformer.text().contextLength();
+            if (TransformerConfig.CLIP_BPE.equals(transformer.tokenizer())) {
+                if (vocabulary != null) {
+                    throw new IllegalArgumentException("CLIP's tokenizer takes no word vocabulary");
+                }
+                ClipBpe bpe = ClipBpe.openAi();
+                if (transformer.text().vocabSize() < bpe.vocabularySize()) {
+                    throw new BadInputException("model config: text_cfg.vocab_size " + transformer.text().vocabSize()
+                            + " is smaller than CLIP's " + bpe.vocabularySize() + " token ids");
+                }
+                return clipBpe(bpe, context);
+            }
             int start = vocabulary.id(Vocabulary.START);
             int end = vocabulary.id(Vocabulary.END);
             return (caption, where) -> {
@@ -31,5 +46,13 @@ public interface Tokenizer {
         }
         int maxTokens = config.maxTokens();
         return (caption, where) -> vocabulary.encode(caption, maxTokens, where);
+    }
+
+    /**
+     * CLIP's tokenizer with a context of {@code contextLength} ids: every caption is encoded,
+     * even an empty one, and one too long is cut with end-of-text last, as open_clip does.
+     */
+    static Tokenizer clipBpe(ClipBpe bpe, int contextLength) {
+        return (caption, where) -> bpe.encode(caption, contextLength);
     }
 }
