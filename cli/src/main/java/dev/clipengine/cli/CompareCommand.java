@@ -9,6 +9,7 @@ import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.StepFlops;
 import dev.clipengine.model.Tensor;
+import dev.clipengine.model.Tokenizer;
 import dev.clipengine.training.StopRequest;
 import dev.clipengine.training.Trainer;
 import dev.clipengine.training.TrainingOptions;
@@ -118,7 +119,7 @@ public final class CompareCommand implements Callable<Integer> {
                 Backend backend = Backends.create(name, threadCount);
                 ClipModel model = copy(initial);
                 // each run draws its own per-epoch captions, as the runs take turns through the epochs
-                EncodedPairs pairs = new EncodedPairs(model.config(), model.vocabulary(), dataset.train(),
+                EncodedPairs pairs = new EncodedPairs(model.config(), Tokenizer.of(model), dataset.train(),
                         dataset.name() + " (train)",
                         dataset.trainCaptions() == null ? null : dataset.trainCaptions().independentCopy());
                 lanes.add(new Lane(name, backend, new Trainer(ClipGraph.create(model, backend, options.batchSize()),

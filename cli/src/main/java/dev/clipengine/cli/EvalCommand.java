@@ -8,6 +8,7 @@ import dev.clipengine.io.Checkpoints;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.model.ClipGraph;
 import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.Tokenizer;
 import dev.clipengine.report.Plots;
 import dev.clipengine.report.PlotsUnavailableException;
 import picocli.CommandLine.Command;
@@ -90,7 +91,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new BadInputException(what + " has no pairs to score");
         }
         try (Backend backend = compute.create(spec.commandLine().getErr())) {
-            EncodedPairs pairs = new EncodedPairs(model.config(), model.vocabulary(), scored, what);
+            EncodedPairs pairs = new EncodedPairs(model.config(), Tokenizer.of(model), scored, what, null);
             ClipGraph graph = ClipGraph.create(model, backend, Math.min(batchSize, scored.size()));
             Evaluation.Report report = Evaluation.evaluate(graph, pairs, dataset.classPrompts(),
                     Math.min(batchSize, scored.size()));

@@ -6,6 +6,7 @@ import dev.clipengine.BadInputException;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.TransformerConfig;
+import dev.clipengine.text.ClipBpe;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,15 +43,17 @@ final class ModelConfigs {
                 throw new BadInputException(file + ": a model config must be a JSON object");
             }
             if (object.has("family")) {
-                // a transformer's config: open_clip's model_cfg keys; vocab_size comes from the data too
+                // a transformer's config: open_clip's model_cfg keys
+                TransformerConfig config = ModelFile.parseTransformerConfig(object, file.toString(), false);
+                if (TransformerConfig.CLIP_BPE.equals(config.tokenizer())) {
+                    // CLIP's tokenizer brings its vocabulary: every id of it has a row
+                    return object.path("text_cfg").has("vocab_size") ? config
+                            : config.withVocabSize(ClipBpe.openAi().vocabularySize());
+                }
+                // the word tokenizer's vocabulary comes from the data
                 if (object.path("text_cfg").has("vocab_size")) {
                     err.println("note: " + file + ": text_cfg.vocab_size is ignored; the vocabulary is every word of "
                             + "the training captions");
-                }
-                TransformerConfig config = ModelFile.parseTransformerConfig(object, file.toString(), false);
-                if (!TransformerConfig.WORDS.equals(config.tokenizer())) {
-                    throw new BadInputException(file + ": a model trained from scratch takes the \"words\" tokenizer "
-                            + "(its vocabulary comes from the training captions), not \"" + config.tokenizer() + "\"");
                 }
                 return config.withVocabSize(1);
             }

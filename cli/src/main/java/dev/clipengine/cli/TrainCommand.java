@@ -13,6 +13,7 @@ import dev.clipengine.model.MlpConfig;
 import dev.clipengine.model.ModelConfig;
 import dev.clipengine.model.TransformerConfig;
 import dev.clipengine.model.Vocabulary;
+import dev.clipengine.model.Tokenizer;
 import dev.clipengine.training.AdamW;
 import dev.clipengine.training.FrozenPart;
 import dev.clipengine.training.NonFiniteException;
@@ -139,12 +140,12 @@ public final class TrainCommand implements Callable<Integer> {
         ModelConfig config = model.config();
 
         try (Backend compute = computeOptions.create(err)) {
-            EncodedPairs train = new EncodedPairs(config, model.vocabulary(), dataset.train(), dataset.name() + " (train)",
+            EncodedPairs train = new EncodedPairs(config, Tokenizer.of(model), dataset.train(), dataset.name() + " (train)",
                     dataset.trainCaptions());
-            EncodedPairs heldOut = new EncodedPairs(config, model.vocabulary(), dataset.heldOut(),
-                    dataset.name() + " (held out)");
-            EncodedPairs validation = new EncodedPairs(config, model.vocabulary(), trainingData.validation(),
-                    dataset.name() + " (validation)");
+            EncodedPairs heldOut = new EncodedPairs(config, Tokenizer.of(model), dataset.heldOut(),
+                    dataset.name() + " (held out)", null);
+            EncodedPairs validation = new EncodedPairs(config, Tokenizer.of(model), trainingData.validation(),
+                    dataset.name() + " (validation)", null);
             Trainer.requireOneBatch(dataset.name(), train.size(), options.batchSize());
             ClipGraph graph = ClipGraph.create(model, compute, options.batchSize());
             Trainer trainer = new Trainer(graph, train, options);

@@ -5,6 +5,7 @@ import dev.clipengine.io.Checkpoints;
 import dev.clipengine.io.TrainingCheckpoint;
 import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.ModelConfig;
+import dev.clipengine.model.TransformerConfig;
 import dev.clipengine.model.Vocabulary;
 import dev.clipengine.training.AdamW;
 import dev.clipengine.training.TrainingOptions;
@@ -173,8 +174,10 @@ final class TrainingFlags {
         Vocabulary dataVocabulary = shape.vocabularyFor(Vocabulary.fromCaptions(dataset.trainCaptions() != null
                 ? dataset.trainCaptions().captions().allCaptions()
                 : dataset.train().stream().map(e -> e.caption()).toList()));
+        boolean clipBpe = requested instanceof TransformerConfig t && TransformerConfig.CLIP_BPE.equals(t.tokenizer());
         ClipModel model = initial != null ? initial
                 : wordVectors != null ? PretrainedWords.initialize(requested, wordVectors, vocabSize, seed)
+                : clipBpe ? ClipModel.initialize(requested, null, seed)
                 : ClipModel.initialize(requested.withVocabSize(dataVocabulary.size()), dataVocabulary, seed);
         if ((wordVectors != null || initial != null) && model.vocabulary() != null) {
             warnUnknownWords(dataVocabulary, model.vocabulary(), err);

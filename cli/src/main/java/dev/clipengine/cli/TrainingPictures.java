@@ -1,6 +1,7 @@
 package dev.clipengine.cli;
 
 import dev.clipengine.model.Batch;
+import dev.clipengine.model.Tokenizer;
 import dev.clipengine.data.EncodedPairs;
 import dev.clipengine.data.Example;
 import dev.clipengine.data.PairDataset;
@@ -126,7 +127,8 @@ final class TrainingPictures {
      */
     private static BufferedImage similarity(ClipGraph graph, List<Example> sample) {
         int n = sample.size();
-        EncodedPairs pairs = new EncodedPairs(graph.model().config(), graph.model().vocabulary(), sample, "sample");
+        EncodedPairs pairs = new EncodedPairs(graph.model().config(), Tokenizer.of(graph.model()), sample, "sample",
+                null);
         Batch batch = new Batch(graph.model().config(), n);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

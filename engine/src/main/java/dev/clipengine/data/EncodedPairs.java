@@ -29,10 +29,15 @@ public final class EncodedPairs {
      */
     public EncodedPairs(ModelConfig config, Vocabulary vocabulary, List<Example> examples, String source,
                         EpochCaptions draws) {
+        this(config, Tokenizer.of(config, vocabulary), examples, source, draws);
+    }
+
+    /** Pairs whose captions the given tokenizer encodes (e.g. a model's own, {@link Tokenizer#of(ClipModel)}). */
+    public EncodedPairs(ModelConfig config, Tokenizer tokenizer, List<Example> examples, String source,
+                        EpochCaptions draws) {
         this.config = config;
         this.examples = List.copyOf(examples);
         this.tokens = new int[examples.size()][];
-        Tokenizer tokenizer = Tokenizer.of(config, vocabulary);
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             if (e.channels() != config.channels() || e.size() != config.imageSize()) {

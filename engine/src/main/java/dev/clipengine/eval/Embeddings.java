@@ -70,7 +70,7 @@ public final class Embeddings {
     /** The captions' embeddings, {@code [captions, dim]}, each row of length 1. */
     public static float[] ofCaptions(ClipGraph graph, List<String> captions, int batchSize) {
         ModelConfig config = graph.model().config();
-        Tokenizer tokenizer = Tokenizer.of(config, graph.model().vocabulary());
+        Tokenizer tokenizer = Tokenizer.of(graph.model());
         int n = captions.size();
         int[][] tokens = new int[n][];
         for (int i = 0; i < n; i++) {

@@ -35,15 +35,8 @@ public final class HuggingFaceExport {
     private HuggingFaceExport() {
     }
 
-    /**
-     * The tokenizer's two files: {@code vocab.json} (token to id) and {@code merges.txt} (with
-     * its {@code #version} line).
-     */
-    public record TokenizerFiles(String vocabJson, String mergesTxt) {
-    }
-
     /** Writes {@code model} into the new folder {@code target}; refuses one that exists. */
-    public static void write(ClipModel model, TokenizerFiles tokenizer, Path target) throws IOException {
+    public static void write(ClipModel model, Path target) throws IOException {
         if (!(model.config() instanceof TransformerConfig config) || !TransformerConfig.CLIP_BPE.equals(
                 config.tokenizer())) {
             throw new BadInputException("only transformer models with CLIP's tokenizer can be exported to Hugging "
@@ -60,8 +53,8 @@ public final class HuggingFaceExport {
             Files.writeString(temp.resolve(HuggingFaceFolder.CONFIG), JSON.writeValueAsString(config(config)));
             Files.writeString(temp.resolve(HuggingFaceFolder.PREPROCESSOR),
                     JSON.writeValueAsString(preprocessor(config)));
-            Files.writeString(temp.resolve(HuggingFaceFolder.VOCAB), tokenizer.vocabJson());
-            Files.writeString(temp.resolve(HuggingFaceFolder.MERGES), tokenizer.mergesTxt());
+            Files.writeString(temp.resolve(HuggingFaceFolder.VOCAB), model.clipBpe().vocabJson());
+            Files.writeString(temp.resolve(HuggingFaceFolder.MERGES), model.clipBpe().mergesTxt());
             Files.writeString(temp.resolve("tokenizer_config.json"), JSON.writeValueAsString(tokenizerConfig(config)));
             Files.writeString(temp.resolve("special_tokens_map.json"), JSON.writeValueAsString(specialTokens()));
             // Hugging Face reads a safetensors file only when its metadata says it holds PyTorch tensors

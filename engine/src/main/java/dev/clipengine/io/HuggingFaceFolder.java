@@ -7,6 +7,7 @@ import dev.clipengine.model.ClipModel;
 import dev.clipengine.model.PixelNormalization;
 import dev.clipengine.model.Tensor;
 import dev.clipengine.model.TransformerConfig;
+import dev.clipengine.text.ClipBpe;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,12 @@ public final class HuggingFaceFolder {
         Map<String, Tensor> ours = HuggingFaceNames.toOurs(hf, config, source);
         ClipModel model = new ClipModel(config, null, ours, source);
         ModelFile.requireFinite(model, source);
+        Path vocab = folder.resolve(VOCAB);
+        Path merges = folder.resolve(MERGES);
+        if (Files.exists(vocab) || Files.exists(merges)) {
+            // the folder's own tokenizer; without its files, CLIP's (which every CLIPModel on the hub uses)
+            model.withClipBpe(ClipBpe.fromHuggingFace(vocab, merges));
+        }
         return model;
     }
 

@@ -2,6 +2,7 @@ package dev.clipengine.model;
 
 import dev.clipengine.BadInputException;
 import dev.clipengine.Rng;
+import dev.clipengine.text.ClipBpe;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ public final class ClipModel {
 
     private final ModelConfig config;
     private final Vocabulary vocabulary;
+    /** CLIP's byte-pair vocabulary when a checkpoint brings its own; null for OpenAI's. */
+    private ClipBpe bpe;
     private final Map<String, Tensor> tensors;
 
     /**
@@ -156,6 +159,23 @@ public final class ClipModel {
     }
 
     /** The words of the word tokenizer, or null for a model with CLIP's byte-pair tokenizer. */
+    /**
+     * Uses {@code bpe} (e.g. a Hugging Face folder's {@code vocab.json} and {@code merges.txt})
+     * rather than OpenAI's vocabulary for a model with CLIP's tokenizer; returns this model.
+     */
+    public ClipModel withClipBpe(ClipBpe bpe) {
+        if (!(config instanceof TransformerConfig t) || !TransformerConfig.CLIP_BPE.equals(t.tokenizer())) {
+            throw new IllegalArgumentException("only a model with CLIP's tokenizer takes a byte-pair vocabulary");
+        }
+        this.bpe = bpe;
+        return this;
+    }
+
+    /** The byte-pair vocabulary of a model with CLIP's tokenizer: its own, or OpenAI's. */
+    public ClipBpe clipBpe() {
+        return bpe != null ? bpe : ClipBpe.openAi();
+    }
+
     public Vocabulary vocabulary() {
         return vocabulary;
     }

@@ -27,12 +27,7 @@ public interface Tokenizer {
                 if (vocabulary != null) {
                     throw new IllegalArgumentException("CLIP's tokenizer takes no word vocabulary");
                 }
-                ClipBpe bpe = ClipBpe.openAi();
-                if (transformer.text().vocabSize() < bpe.vocabularySize()) {
-                    throw new BadInputException("model config: text_cfg.vocab_size " + transformer.text().vocabSize()
-                            + " is smaller than CLIP's " + bpe.vocabularySize() + " token ids");
-                }
-                return clipBpe(bpe, context);
+                return clipBpe(ClipBpe.openAi(), transformer);
             }
             int start = vocabulary.id(Vocabulary.START);
             int end = vocabulary.id(Vocabulary.END);
@@ -46,6 +41,22 @@ public interface Tokenizer {
         }
         int maxTokens = config.maxTokens();
         return (caption, where) -> vocabulary.encode(caption, maxTokens, where);
+    }
+
+    /** The tokenizer of a model: its word vocabulary's, or its byte-pair vocabulary's. */
+    static Tokenizer of(ClipModel model) {
+        if (model.config() instanceof TransformerConfig t && TransformerConfig.CLIP_BPE.equals(t.tokenizer())) {
+            return clipBpe(model.clipBpe(), t);
+        }
+        return of(model.config(), model.vocabulary());
+    }
+
+    private static Tokenizer clipBpe(ClipBpe bpe, TransformerConfig config) {
+        if (config.text().vocabSize() < bpe.vocabularySize()) {
+            throw new BadInputException("model config: text_cfg.vocab_size " + config.text().vocabSize()
+                    + " is smaller than the tokenizer's " + bpe.vocabularySize() + " token ids");
+        }
+        return clipBpe(bpe, config.text().contextLength());
     }
 
     /**

@@ -44,13 +44,20 @@ public final class ClipBpe {
     private final int endOfText;
     private final int vocabularySize;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+    private final Source source;
+
+    /** The vocabulary as read: each id's symbol (null for an id none has) and the merges in rank order. */
+    record Source(String[] symbols, String[] merges) {
+    }
 
     /**
      * @param byteIds        the id of each byte's symbol, by byte value
      * @param byteEndIds     the same with {@code </w>}, the symbol that ends a piece
      * @param vocabularySize one more than the largest id of the vocabulary
      */
-    ClipBpe(int[] byteIds, int[] byteEndIds, MergeTable merges, int startOfText, int endOfText, int vocabularySize) {
+    ClipBpe(int[] byteIds, int[] byteEndIds, MergeTable merges, int startOfText, int endOfText, int vocabularySize,
+            Source source) {
+        this.source = source;
         this.byteIds = byteIds.clone();
         this.byteEndIds = byteEndIds.clone();
         this.merges = merges;
@@ -88,6 +95,57 @@ public final class ClipBpe {
     /** One more than the largest id: a model's token embedding needs at least this many rows. */
     public int vocabularySize() {
         return vocabularySize;
+    }
+
+    /**
+     * The vocabulary as Hugging Face's {@code vocab.json}: every symbol and its id, in id order,
+     * written as Python's {@code json.dumps(..., ensure_ascii=False)} writes it.
+     */
+    public String vocabJson() {
+        StringBuilder json = new StringBuilder(source.symbols().length * 16).append('{');
+        for (int id = 0; id < source.symbols().length; id++) {
+            String symbol = source.symbols()[id];
+            if (symbol != null) {
+                if (json.length() > 1) {
+                    json.append(", ");
+                }
+                appendJsonString(json, symbol).append(": ").append(id);
+            }
+        }
+        return json.append('}').toString();
+    }
+
+    /** The merges as Hugging Face's {@code merges.txt}: a {@code #version} line, then one merge a line. */
+    public String mergesTxt() {
+        StringBuilder text = new StringBuilder(source.merges().length * 12).append("#version: 0.2\n");
+        for (String merge : source.merges()) {
+            text.append(merge).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static StringBuilder appendJsonString(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
     }
 
     /** The caption's ids from start-of-text to end-of-text, of any length. */

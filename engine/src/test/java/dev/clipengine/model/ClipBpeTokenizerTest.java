@@ -51,7 +51,7 @@ class ClipBpeTokenizerTest {
                 new TransformerConfig.Text(77, 49407, 128, 2, 2, 4.0), TransformerConfig.CLIP_BPE,
                 config.preprocess());
         BadInputException e = assertThrows(BadInputException.class, () -> Tokenizer.of(small, null));
-        assertEquals("model config: text_cfg.vocab_size 49407 is smaller than CLIP's 49408 token ids", e.getMessage());
+        assertEquals("model config: text_cfg.vocab_size 49407 is smaller than the tokenizer's 49408 token ids", e.getMessage());
     }
 
     @Test
