@@ -1,7 +1,8 @@
 package dev.clipengine.cli;
 
 import dev.clipengine.BadInputException;
-import dev.clipengine.data.Example;
+import dev.clipengine.data.ImageStream;
+import dev.clipengine.data.LoadProgress;
 import dev.clipengine.eval.Embeddings;
 import dev.clipengine.io.Checkpoints;
 import dev.clipengine.kernels.Backend;
@@ -42,8 +43,13 @@ public final class ClassifyCommand implements Callable<Integer> {
     List<String> labels;
 
     @Option(names = "--template", paramLabel = "TEXT", defaultValue = "a photo of a {}",
-            description = "The prompt each label is put in; {} marks the label.")
-    String template;
+            description = "The prompt each label is put in; {} marks the label. Repeat it for an ensemble: a "
+                    + "label's embedding is then the normalised mean of its prompts', as CLIP's zero-shot does.")
+    List<String> templates;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+            description = "Images encoded at once; the next batch's images are decoded meanwhile.")
+    int batchSize;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Labels shown per image.")
     int top;
@@ -55,28 +61,33 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Options.range("--top", top, 1, 1_000_000);
-        if (!template.contains("{}")) {
-            throw new BadInputException("--template must contain {} where the label goes, got \"" + template + "\"");
+        Options.range("--batch-size", batchSize, 1, 4096);
+        for (String template : templates) {
+            if (!template.contains("{}")) {
+                throw new BadInputException("--template must contain {} where the label goes, got \"" + template
+                        + "\"");
+            }
         }
-        List<String> prompts = new ArrayList<>();
+        List<List<String>> prompts = new ArrayList<>();
         for (String label : labels) {
             if (label.isBlank()) {
                 throw new BadInputException("--labels has an empty label");
             }
-            prompts.add(template.replace("{}", label.strip()));
+            prompts.add(templates.stream().map(t -> t.replace("{}", label.strip())).toList());
         }
         ClipModel model = Checkpoints.load(checkpoint);
         List<Path> files = ModelInputs.imageFiles(images);
         if (files.isEmpty()) {
             throw new BadInputException("no PNG or JPEG image in " + images);
         }
-        List<Example> pixels = ModelInputs.read(files, model.config());
-        int batch = Math.min(256, Math.max(files.size(), prompts.size()));
-        try (Backend backend = compute.create(spec.commandLine().getErr())) {
+        int batch = Math.min(batchSize, Math.max(files.size(), templates.size()));
+        try (Backend backend = compute.create(spec.commandLine().getErr());
+             ImageStream stream = new ImageStream(files, ModelInputs.decoder(model.config()), LoadProgress.NONE,
+                     2 * batch, ImageStream.defaultThreads())) {
             ClipGraph graph = ClipGraph.create(model, backend, batch);
             int dim = model.config().embedDim();
-            float[] imageEmbeddings = Embeddings.ofImages(graph, pixels, batch);
-            float[] labelEmbeddings = Embeddings.ofCaptions(graph, prompts, batch);
+            float[] labelEmbeddings = Embeddings.ofClasses(graph, prompts, batch);
+            float[] imageEmbeddings = Embeddings.ofImages(graph, stream, batch);
             double scale = Math.exp(model.logitScale());
             for (int i = 0; i < files.size(); i++) {
                 double[] probabilities = softmax(imageEmbeddings, i, labelEmbeddings, labels.size(), dim, scale);
