@@ -84,7 +84,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         try (Backend backend = compute.create(spec.commandLine().getErr());
              ImageStream stream = new ImageStream(files, ModelInputs.decoder(model.config()), LoadProgress.NONE,
                      2 * batch, ImageStream.defaultThreads())) {
-            ClipGraph graph = ClipGraph.create(model, backend, batch);
+            ClipGraph graph = ClipGraph.forEncoding(model, backend, batch);
             int dim = model.config().embedDim();
             float[] labelEmbeddings = Embeddings.ofClasses(graph, prompts, batch);
             float[] imageEmbeddings = Embeddings.ofImages(graph, stream, batch);

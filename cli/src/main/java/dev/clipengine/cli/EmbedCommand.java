@@ -94,7 +94,7 @@ public final class EmbedCommand implements Callable<Integer> {
         int dim = model.config().embedDim();
         int batch = Math.min(batchSize, Math.max(imageNames.size(), texts.size()));
         try (Backend backend = compute.create(spec.commandLine().getErr())) {
-            ClipGraph graph = ClipGraph.create(model, backend, batch);
+            ClipGraph graph = ClipGraph.forEncoding(model, backend, batch);
             List<Tensor> tensors = new ArrayList<>();
             if (!imageNames.isEmpty()) {
                 started = System.nanoTime();

@@ -92,7 +92,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         try (Backend backend = compute.create(spec.commandLine().getErr())) {
             EncodedPairs pairs = new EncodedPairs(model.config(), Tokenizer.of(model), scored, what, null);
-            ClipGraph graph = ClipGraph.create(model, backend, Math.min(batchSize, scored.size()));
+            ClipGraph graph = ClipGraph.forEncoding(model, backend, Math.min(batchSize, scored.size()));
             Evaluation.Report report = Evaluation.evaluate(graph, pairs, dataset.classPrompts(),
                     Math.min(batchSize, scored.size()));
             print(out, report, dataset, what);

@@ -18,6 +18,17 @@ public interface ClipGraph {
         };
     }
 
+    /**
+     * A graph that only encodes (and scores: {@link #forward} works, {@link #backward} does not):
+     * a transformer's keeps no gradients and no activations for a backward pass.
+     */
+    static ClipGraph forEncoding(ClipModel model, Backend backend, int maxBatch) {
+        return switch (model.config()) {
+            case MlpConfig mlp -> new MlpGraph(model, backend, maxBatch);
+            case TransformerConfig transformer -> TransformerGraph.forEncoding(model, backend, maxBatch);
+        };
+    }
+
     ClipModel model();
 
     Backend backend();

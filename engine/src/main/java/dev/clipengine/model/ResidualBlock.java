@@ -48,25 +48,14 @@ final class ResidualBlock {
     private final float[] dProjWeight;
     private final float[] dProjBias;
 
-    // what the forward pass keeps for the backward pass
-    private final float[] ln1;      // [rows, width]
-    private final float[] mean1;
-    private final float[] rstd1;
-    private final float[] qkv;      // [rows, 3 width]
-    private final float[] probs;    // [sequences, heads, length, length]
-    private final float[] attended; // [rows, width]
-    private final float[] middle;   // [rows, width], the stream between the two branches
-    private final float[] ln2;
-    private final float[] mean2;
-    private final float[] rstd2;
-    private final float[] hidden;   // [rows, mlpWidth], c_fc's output before the activation
-    private final float[] activated;
+    /** What the forward pass keeps for the backward pass (shared by every block when nothing trains). */
+    private final Activations kept;
 
     private int sequences;
     private int length;
 
-    ResidualBlock(ClipModel model, Gradients gradients, String prefix, int maxSequences, int maxLength, int width,
-                  int heads, boolean causal, Activation activation) {
+    ResidualBlock(ClipModel model, Gradients gradients, String prefix, Activations kept, int width, int heads,
+                  boolean causal, Activation activation) {
         this.width = width;
         this.heads = heads;
         this.causal = causal;
@@ -96,19 +85,43 @@ final class ResidualBlock {
         this.dFcBias = gradients.data(prefix + "mlp.c_fc.bias");
         this.dProjWeight = gradients.data(prefix + "mlp.c_proj.weight");
         this.dProjBias = gradients.data(prefix + "mlp.c_proj.bias");
-        int rows = Math.multiplyExact(maxSequences, maxLength);
-        this.ln1 = new float[Math.multiplyExact(rows, width)];
-        this.mean1 = new float[rows];
-        this.rstd1 = new float[rows];
-        this.qkv = new float[Math.multiplyExact(rows, 3 * width)];
-        this.probs = new float[Math.multiplyExact(Math.multiplyExact(maxSequences, heads), maxLength * maxLength)];
-        this.attended = new float[ln1.length];
-        this.middle = new float[ln1.length];
-        this.ln2 = new float[ln1.length];
-        this.mean2 = new float[rows];
-        this.rstd2 = new float[rows];
-        this.hidden = new float[Math.multiplyExact(rows, mlpWidth)];
-        this.activated = new float[hidden.length];
+        this.kept = kept;
+    }
+
+    /**
+     * A block's intermediate values for up to {@code maxSequences} sequences of {@code maxLength}:
+     * each block keeps its own for the backward pass; encoding without gradients gives every block
+     * the same, since a block's values are dead once the next block has run.
+     */
+    static final class Activations {
+        final float[] ln1;      // [rows, width]
+        final float[] mean1;
+        final float[] rstd1;
+        final float[] qkv;      // [rows, 3 width]
+        final float[] probs;    // [sequences, heads, length, length]
+        final float[] attended; // [rows, width]
+        final float[] middle;   // [rows, width], the stream between the two branches
+        final float[] ln2;
+        final float[] mean2;
+        final float[] rstd2;
+        final float[] hidden;   // [rows, mlpWidth], c_fc's output before the activation
+        final float[] activated;
+
+        Activations(int maxSequences, int maxLength, int width, int heads, int mlpWidth) {
+            int rows = Math.multiplyExact(maxSequences, maxLength);
+            ln1 = new float[Math.multiplyExact(rows, width)];
+            mean1 = new float[rows];
+            rstd1 = new float[rows];
+            qkv = new float[Math.multiplyExact(rows, 3 * width)];
+            probs = new float[Math.multiplyExact(Math.multiplyExact(maxSequences, heads), maxLength * maxLength)];
+            attended = new float[ln1.length];
+            middle = new float[ln1.length];
+            ln2 = new float[ln1.length];
+            mean2 = new float[rows];
+            rstd2 = new float[rows];
+            hidden = new float[Math.multiplyExact(rows, mlpWidth)];
+            activated = new float[hidden.length];
+        }
     }
 
     /** Scratch the backward pass of every block of a tower shares, for up to maxRows rows. */
@@ -135,17 +148,17 @@ final class ResidualBlock {
         this.length = length;
         int rows = sequences * length;
         int headWidth = width / heads;
-        backend.layerNorm(rows, width, x, ln1Weight, ln1Bias, ln1, mean1, rstd1);
-        Linear.forward(backend, rows, width, 3 * width, ln1, inProjWeight, inProjBias, qkv);
-        backend.attention(sequences, length, heads, headWidth, causal, qkv, probs, attended);
-        System.arraycopy(x, 0, middle, 0, rows * width);
-        Linear.addForward(backend, rows, width, width, attended, outProjWeight, outProjBias, middle);
+        backend.layerNorm(rows, width, x, ln1Weight, ln1Bias, kept.ln1, kept.mean1, kept.rstd1);
+        Linear.forward(backend, rows, width, 3 * width, kept.ln1, inProjWeight, inProjBias, kept.qkv);
+        backend.attention(sequences, length, heads, headWidth, causal, kept.qkv, kept.probs, kept.attended);
+        System.arraycopy(x, 0, kept.middle, 0, rows * width);
+        Linear.addForward(backend, rows, width, width, kept.attended, outProjWeight, outProjBias, kept.middle);
 
-        backend.layerNorm(rows, width, middle, ln2Weight, ln2Bias, ln2, mean2, rstd2);
-        Linear.forward(backend, rows, width, mlpWidth, ln2, fcWeight, fcBias, hidden);
-        backend.activation(activation, rows * mlpWidth, hidden, activated);
-        System.arraycopy(middle, 0, out, 0, rows * width);
-        Linear.addForward(backend, rows, mlpWidth, width, activated, projWeight, projBias, out);
+        backend.layerNorm(rows, width, kept.middle, ln2Weight, ln2Bias, kept.ln2, kept.mean2, kept.rstd2);
+        Linear.forward(backend, rows, width, mlpWidth, kept.ln2, fcWeight, fcBias, kept.hidden);
+        backend.activation(activation, rows * mlpWidth, kept.hidden, kept.activated);
+        System.arraycopy(kept.middle, 0, out, 0, rows * width);
+        Linear.addForward(backend, rows, mlpWidth, width, kept.activated, projWeight, projBias, out);
     }
 
     /**
@@ -155,22 +168,22 @@ final class ResidualBlock {
     void backward(Backend backend, float[] x, float[] dx, Scratch scratch) {
         int rows = sequences * length;
         int headWidth = width / heads;
-        // out = middle + c_proj(act(c_fc(ln_2(middle))))
-        Linear.backward(backend, rows, mlpWidth, width, activated, projWeight, dx, dProjWeight, dProjBias,
+        // out = kept.middle + c_proj(act(c_fc(ln_2(kept.middle))))
+        Linear.backward(backend, rows, mlpWidth, width, kept.activated, projWeight, dx, dProjWeight, dProjBias,
                 scratch.dHidden);
-        backend.activationBackward(activation, rows * mlpWidth, hidden, scratch.dHidden, scratch.dHidden);
-        Linear.backward(backend, rows, width, mlpWidth, ln2, fcWeight, scratch.dHidden, dFcWeight, dFcBias,
+        backend.activationBackward(activation, rows * mlpWidth, kept.hidden, scratch.dHidden, scratch.dHidden);
+        Linear.backward(backend, rows, width, mlpWidth, kept.ln2, fcWeight, scratch.dHidden, dFcWeight, dFcBias,
                 scratch.dNormed);
-        backend.layerNormBackward(rows, width, middle, ln2Weight, mean2, rstd2, scratch.dNormed, dx, dLn2Weight,
+        backend.layerNormBackward(rows, width, kept.middle, ln2Weight, kept.mean2, kept.rstd2, scratch.dNormed, dx, dLn2Weight,
                 dLn2Bias);
-        // middle = x + out_proj(attention(in_proj(ln_1(x))))
-        Linear.backward(backend, rows, width, width, attended, outProjWeight, dx, dOutProjWeight, dOutProjBias,
+        // kept.middle = x + out_proj(attention(in_proj(ln_1(x))))
+        Linear.backward(backend, rows, width, width, kept.attended, outProjWeight, dx, dOutProjWeight, dOutProjBias,
                 scratch.dAttended);
-        backend.attentionBackward(sequences, length, heads, headWidth, causal, qkv, probs, scratch.dAttended,
+        backend.attentionBackward(sequences, length, heads, headWidth, causal, kept.qkv, kept.probs, scratch.dAttended,
                 scratch.dQkv);
-        Linear.backward(backend, rows, width, 3 * width, ln1, inProjWeight, scratch.dQkv, dInProjWeight, dInProjBias,
+        Linear.backward(backend, rows, width, 3 * width, kept.ln1, inProjWeight, scratch.dQkv, dInProjWeight, dInProjBias,
                 scratch.dNormed);
-        backend.layerNormBackward(rows, width, x, ln1Weight, mean1, rstd1, scratch.dNormed, dx, dLn1Weight,
+        backend.layerNormBackward(rows, width, x, ln1Weight, kept.mean1, kept.rstd1, scratch.dNormed, dx, dLn1Weight,
                 dLn1Bias);
     }
 

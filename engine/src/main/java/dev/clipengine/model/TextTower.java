@@ -52,9 +52,9 @@ final class TextTower extends TransformerTower {
         for (int k = 0; k < items; k++) {
             System.arraycopy(tokenIds, k * length, ids, k * tokens, tokens);
         }
-        backend.gather(items * tokens, ids, width, tokenEmbedding, streams[0]);
+        backend.gather(items * tokens, ids, width, tokenEmbedding, stream(0));
         // the first tokens rows of the positional embedding: one row of tokens * width per caption
-        backend.addBias(items, tokens * width, streams[0], positional);
+        backend.addBias(items, tokens * width, stream(0), positional);
         encode(backend, items, tokens);
     }
 

@@ -24,6 +24,19 @@ public final class TransformerGraph implements ClipGraph {
     private boolean textFrozen;
 
     public TransformerGraph(ClipModel model, Backend backend, int maxBatch) {
+        this(model, backend, maxBatch, new Gradients(model));
+    }
+
+    /**
+     * A graph that only encodes: no gradients, and one block's intermediate values shared by every
+     * block, so a ViT-B-32 costs its weights and a few batches of activations rather than three
+     * times its weights.
+     */
+    static TransformerGraph forEncoding(ClipModel model, Backend backend, int maxBatch) {
+        return new TransformerGraph(model, backend, maxBatch, Gradients.none(model));
+    }
+
+    private TransformerGraph(ClipModel model, Backend backend, int maxBatch, Gradients gradients) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
@@ -31,7 +44,7 @@ public final class TransformerGraph implements ClipGraph {
         this.backend = backend;
         this.config = (TransformerConfig) model.config();
         this.maxBatch = maxBatch;
-        this.gradients = new Gradients(model);
+        this.gradients = gradients;
         this.vision = new VisionTower(model, gradients, config, maxBatch);
         this.text = new TextTower(model, gradients, config, maxBatch);
         this.head = new ContrastiveHead(maxBatch);
@@ -63,6 +76,9 @@ public final class TransformerGraph implements ClipGraph {
 
     @Override
     public void backward() {
+        if (!gradients.present()) {
+            throw new IllegalStateException("this graph only encodes: make one with ClipGraph.create to train");
+        }
         double dLogScale = head.backward(backend, size, config.embedDim(), vision.output(), text.output(), scale,
                 vision.dOutput, text.dOutput);
         gradients.data(ClipModel.LOGIT_SCALE)[0] = (float) dLogScale;

@@ -21,8 +21,12 @@ abstract class TransformerTower {
     private final ResidualBlock[] blocks;
     private final ResidualBlock.Scratch scratch;
 
-    /** {@code streams[l]} enters block l; the last leaves the stack. Each {@code [rows, width]}. */
-    final float[][] streams;
+    /**
+     * {@code stream(l)} enters block l; {@code stream(layers)} leaves the stack. Each
+     * {@code [rows, width]}. Training keeps every one for the backward pass; encoding alone
+     * alternates between two.
+     */
+    private final float[][] streams;
     /** The gradient w.r.t. a stream, turned block by block into that of the one before. */
     final float[] dStream;
 
@@ -57,16 +61,21 @@ abstract class TransformerTower {
         this.length = length;
         this.width = width;
         this.embedDim = embedDim;
+        boolean training = gradients.present();
+        int maxRows = Math.multiplyExact(maxItems, length);
+        int mlpWidth = layers > 0 ? model.tensor(blockPrefix + "0.mlp.c_fc.bias").size() : 1;
+        // encoding alone needs one block's intermediate values at a time: every block shares them
+        ResidualBlock.Activations shared = training ? null
+                : new ResidualBlock.Activations(maxItems, length, width, heads, mlpWidth);
         this.blocks = new ResidualBlock[layers];
         for (int l = 0; l < layers; l++) {
-            blocks[l] = new ResidualBlock(model, gradients, blockPrefix + l + ".", maxItems, length, width, heads,
+            blocks[l] = new ResidualBlock(model, gradients, blockPrefix + l + ".", training
+                    ? new ResidualBlock.Activations(maxItems, length, width, heads, mlpWidth) : shared, width, heads,
                     causal, activation);
         }
-        int maxRows = Math.multiplyExact(maxItems, length);
-        int mlpWidth = layers > 0 ? blocks[0].mlpWidth() : 1;
-        this.scratch = new ResidualBlock.Scratch(maxRows, width, mlpWidth);
-        this.streams = new float[layers + 1][Math.multiplyExact(maxRows, width)];
-        this.dStream = new float[streams[0].length];
+        this.scratch = training ? new ResidualBlock.Scratch(maxRows, width, mlpWidth) : null;
+        this.streams = new float[training ? layers + 1 : Math.min(2, layers + 1)][Math.multiplyExact(maxRows, width)];
+        this.dStream = new float[training ? streams[0].length : 0];
         this.lnWeight = model.tensor(finalNorm + ".weight").data();
         this.lnBias = model.tensor(finalNorm + ".bias").data();
         this.projection = model.tensor(projectionName).data();
@@ -96,16 +105,21 @@ abstract class TransformerTower {
         this.items = items;
         this.tokens = tokens;
         for (int l = 0; l < blocks.length; l++) {
-            blocks[l].forward(backend, items, tokens, streams[l], streams[l + 1]);
+            blocks[l].forward(backend, items, tokens, stream(l), stream(l + 1));
         }
         for (int k = 0; k < items; k++) {
             pooledRows[k] = k * tokens + pooledPosition(k);
         }
-        backend.gather(items, pooledRows, width, streams[blocks.length], pooled);
+        backend.gather(items, pooledRows, width, stream(blocks.length), pooled);
         backend.layerNorm(items, width, pooled, lnWeight, lnBias, normed, pooledMean, pooledRstd);
         backend.sgemm(false, false, items, embedDim, width, 1f, normed, 0, width, projection, 0, embedDim, 0f,
                 features, 0, embedDim);
         backend.l2Normalize(items, embedDim, features, embeddings, norms);
+    }
+
+    /** The stream that enters block l ({@code l = layers}: the one that leaves the stack). */
+    final float[] stream(int l) {
+        return streams[l % streams.length];
     }
 
     /** The position, within sequence k, of the token that stands for it. */
@@ -138,7 +152,7 @@ abstract class TransformerTower {
         Arrays.fill(dStream, 0, rows * width, 0f);
         backend.scatterAdd(items, pooledRows, width, dPooled, dStream);
         for (int l = blocks.length - 1; l >= 0; l--) {
-            blocks[l].backward(backend, streams[l], dStream, scratch);
+            blocks[l].backward(backend, stream(l), dStream, scratch);
         }
     }
 }

@@ -59,7 +59,7 @@ final class VisionTower extends TransformerTower {
         this.classAndPositions = new float[length * width];
         this.preMean = new float[maxRows];
         this.preRstd = new float[maxRows];
-        this.dEmbedded = new float[embedded.length];
+        this.dEmbedded = new float[gradients.present() ? embedded.length : 0];
     }
 
     /** Encodes {@code items} images given as patches {@code [items * patches, patchDim]}. */
@@ -77,7 +77,7 @@ final class VisionTower extends TransformerTower {
         }
         // every image's tokens at once: a row of length * width per image
         backend.addBias(items, length * width, embedded, classAndPositions);
-        backend.layerNorm(rows, width, embedded, lnPreWeight, lnPreBias, streams[0], preMean, preRstd);
+        backend.layerNorm(rows, width, embedded, lnPreWeight, lnPreBias, stream(0), preMean, preRstd);
         encode(backend, items, length);
     }
 
