@@ -134,4 +134,94 @@ class PretrainedCheckpointTest {
         assertEquals(before.size(), checked);
         assertFalse(after.isEmpty());
     }
+
+    /** A bad checkpoint or input, made from the fixture, and a word its one-line error must contain. */
+    record BadInput(String name, String mentions, ThrowingMaker maker) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingMaker {
+        /** Writes the bad input into dir; returns the --checkpoint path (or, for an image, the --images path). */
+        Path make(Path dir) throws IOException;
+    }
+
+    static Stream<BadInput> badInputs() {
+        return Stream.of(
+                new BadInput("a missing tensor", "visual.ln_post.bias", dir -> stateDict(dir, "visual.ln_post.bias",
+                        null)),
+                new BadInput("a wrong shape", "ln_final.bias", dir -> stateDict(dir, "ln_final.bias",
+                        new Tensor("ln_final.bias", new int[] {127}, new float[127]))),
+                new BadInput("an unknown layout", "unknown layout", dir -> {
+                    Path file = dir.resolve("weights.safetensors");
+                    SafeTensors.write(file, Map.of(), List.of(Tensor.zeros("encoder.weight", 3, 3)));
+                    return file;
+                }),
+                new BadInput("a truncated file", "truncated.safetensors", dir -> {
+                    byte[] bytes = Files.readAllBytes(FIXTURE.resolve("openai.safetensors"));
+                    return Files.write(dir.resolve("truncated.safetensors"), java.util.Arrays.copyOf(bytes, 1 << 20));
+                }),
+                new BadInput("a pickle", "pickled", dir -> Files.write(dir.resolve("pytorch_model.bin"),
+                        new byte[] {(byte) 0x80, 2, '}', 'q'})),
+                new BadInput("a config.json with a wrong type", "vision_config.num_hidden_layers", dir -> hfFolder(dir,
+                        "config.json", Files.readString(FIXTURE.resolve("hf/config.json"))
+                                .replace("\"num_hidden_layers\": 2,\n    \"image_size\"",
+                                        "\"num_hidden_layers\": \"two\",\n    \"image_size\""))),
+                new BadInput("an empty merges file", "merges.txt", dir -> hfFolder(dir, "merges.txt", "")),
+                new BadInput("a corrupt merges file", "merges.txt", dir -> hfFolder(dir, "merges.txt",
+                        "#version: 0.2\ni n\nthis line has three\n")));
+    }
+
+    private static Path stateDict(Path dir, String name, Tensor replacement) throws IOException {
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(
+                SafeTensors.read(FIXTURE.resolve("openai.safetensors")).tensors());
+        tensors.remove(name);
+        if (replacement != null) {
+            tensors.put(name, replacement);
+        }
+        Path file = dir.resolve("state-dict.safetensors");
+        SafeTensors.write(file, Map.of(), new ArrayList<>(tensors.values()));
+        return file;
+    }
+
+    /** The fixture's Hugging Face folder with one file's text replaced (the weights linked, not copied). */
+    private static Path hfFolder(Path dir, String replaced, String text) throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("hf"));
+        try (Stream<Path> files = Files.list(FIXTURE.resolve("hf"))) {
+            for (Path f : files.toList()) {
+                Files.createSymbolicLink(folder.resolve(f.getFileName()), f);
+            }
+        }
+        Files.delete(folder.resolve(replaced));
+        Files.writeString(folder.resolve(replaced), text);
+        return folder;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void aBadCheckpointIsOneLineAndStatusTwoAndNothingIsWritten(BadInput bad, @TempDir Path dir) throws IOException {
+        Path checkpoint = bad.maker().make(dir);
+        Path out = dir.resolve("e.safetensors");
+        TrainCommandTest.Result r = TrainCommandTest.run("embed", "--checkpoint", checkpoint.toString(), "--captions",
+                "a photo of a cat", "--out", out.toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(bad.mentions()), "should mention " + bad.mentions() + ": " + r.err());
+        assertFalse(Files.exists(out), "nothing is written");
+    }
+
+    @Test
+    void anImageThatCannotBeDecodedIsOneLineAndStatusTwo(@TempDir Path dir) throws IOException {
+        Path image = Files.write(dir.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0});
+        Path out = dir.resolve("e.safetensors");
+        TrainCommandTest.Result r = TrainCommandTest.run("embed", "--checkpoint",
+                FIXTURE.resolve("openai.safetensors").toString(), "--images", image.toString(), "--out", out.toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("broken.png"), r.err());
+        assertFalse(Files.exists(out), "nothing is written");
+    }
 }
