@@ -104,8 +104,9 @@ final class VectorAttention implements WorkerPool.Task {
         }
     }
 
+    /** Keys rounded up to whole blocks of four vectors, the step of {@link #scoresInto}; the padding is zero. */
     private int paddedLength() {
-        return (length + LANES - 1) / LANES * LANES;
+        return (length + 4 * LANES - 1) / (4 * LANES) * (4 * LANES);
     }
 
     private void forwardHead(int q, int stride, int width, int p, int o, int worker) {
@@ -204,13 +205,14 @@ final class VectorAttention implements WorkerPool.Task {
     }
 
     /**
-     * {@code target[at + j] = a[aRow ..] . b_j} for j below keys (rounded up to whole vectors),
-     * b given transposed: each vector of keys sums over the head's dimensions in order.
+     * {@code target[at + j] = a[aRow ..] . b_j} for j below keys (rounded up to whole blocks of
+     * four vectors, within the padding), b given transposed: each vector of keys sums over the
+     * head's dimensions in order.
      */
     private void scoresInto(float[] a, int aRow, float[] bT, int padded, int keys, float[] target, int at) {
-        int j = 0;
-        // four vectors of keys at once: four independent chains hide the FMA latency
-        for (; j + 4 * LANES <= keys; j += 4 * LANES) {
+        // four vectors of keys at once: four independent chains hide the FMA latency; the padding
+        // columns of bT are zero, so a block past the last key costs a little and changes nothing
+        for (int j = 0; j < keys; j += 4 * LANES) {
             FloatVector s0 = FloatVector.zero(SPECIES);
             FloatVector s1 = FloatVector.zero(SPECIES);
             FloatVector s2 = FloatVector.zero(SPECIES);
@@ -228,24 +230,47 @@ final class VectorAttention implements WorkerPool.Task {
             s2.intoArray(target, at + j + 2 * LANES);
             s3.intoArray(target, at + j + 3 * LANES);
         }
-        // the remaining keys, a vector at a time (the padding columns of bT are zero)
-        for (; j < keys; j += LANES) {
-            FloatVector s = FloatVector.zero(SPECIES);
-            for (int d = 0; d < headWidth; d++) {
-                s = FloatVector.broadcast(SPECIES, a[aRow + d]).fma(FloatVector.fromArray(SPECIES, bT, d * padded + j), s);
-            }
-            s.intoArray(target, at + j);
-        }
     }
 
     /** {@code target[at + d] = sum_j w[wRow + j] x[x0 + j * xStride + d]} over j below count, in order of j. */
     private void weightedSum(float[] w, int wRow, int count, float[] x, int x0, int xStride, float[] target, int at) {
-        for (int d = 0; d < headWidth; d += LANES) {
+        rowsWeightedSum(w, wRow, 1, 0, count, x, x0, xStride, target, at);
+    }
+
+    /**
+     * {@code target[at + d] = sum_i w[w0 + i * wStride] x[x0 + i * xStride + d]} for i from
+     * {@code first} below {@code end}, in order of i. Four vectors of d at once: four independent
+     * chains hide the FMA latency (one chain per vector waited on each multiply-add), and each
+     * row of x is read whole; every element is still one chain over i in order.
+     */
+    private void rowsWeightedSum(float[] w, int w0, int wStride, int first, int end, float[] x, int x0, int xStride,
+                                 float[] target, int at) {
+        int d = 0;
+        for (; d + 4 * LANES <= headWidth; d += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            for (int i = first; i < end; i++) {
+                FloatVector weight = FloatVector.broadcast(SPECIES, w[w0 + i * wStride]);
+                int row = x0 + i * xStride + d;
+                a0 = weight.fma(FloatVector.fromArray(SPECIES, x, row), a0);
+                a1 = weight.fma(FloatVector.fromArray(SPECIES, x, row + LANES), a1);
+                a2 = weight.fma(FloatVector.fromArray(SPECIES, x, row + 2 * LANES), a2);
+                a3 = weight.fma(FloatVector.fromArray(SPECIES, x, row + 3 * LANES), a3);
+            }
+            a0.intoArray(target, at + d);
+            a1.intoArray(target, at + d + LANES);
+            a2.intoArray(target, at + d + 2 * LANES);
+            a3.intoArray(target, at + d + 3 * LANES);
+        }
+        // the head's last dimensions, fewer than four vectors: one vector (masked at the end) at a time
+        for (; d < headWidth; d += LANES) {
             VectorMask<Float> inHead = SPECIES.indexInRange(d, headWidth);
             FloatVector acc = FloatVector.zero(SPECIES);
-            for (int j = 0; j < count; j++) {
-                acc = FloatVector.broadcast(SPECIES, w[wRow + j])
-                        .fma(FloatVector.fromArray(SPECIES, x, x0 + j * xStride + d, inHead), acc);
+            for (int i = first; i < end; i++) {
+                acc = FloatVector.broadcast(SPECIES, w[w0 + i * wStride])
+                        .fma(FloatVector.fromArray(SPECIES, x, x0 + i * xStride + d, inHead), acc);
             }
             acc.intoArray(target, at + d, inHead);
         }
@@ -257,14 +282,6 @@ final class VectorAttention implements WorkerPool.Task {
      */
     private void columnWeightedSum(float[] w, int w0, int wStride, int first, float[] x, int x0, int xStride,
                                    float[] target, int at) {
-        for (int d = 0; d < headWidth; d += LANES) {
-            VectorMask<Float> inHead = SPECIES.indexInRange(d, headWidth);
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int i = first; i < length; i++) {
-                acc = FloatVector.broadcast(SPECIES, w[w0 + i * wStride])
-                        .fma(FloatVector.fromArray(SPECIES, x, x0 + i * xStride + d, inHead), acc);
-            }
-            acc.intoArray(target, at + d, inHead);
-        }
+        rowsWeightedSum(w, w0, wStride, first, length, x, x0, xStride, target, at);
     }
 }
