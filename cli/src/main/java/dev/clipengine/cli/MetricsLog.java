@@ -3,6 +3,7 @@ package dev.clipengine.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clipengine.BadInputException;
 import dev.clipengine.eval.Evaluation;
+import dev.clipengine.io.AtomicFiles;
 import dev.clipengine.training.TrainingListener.StepReport;
 
 import java.io.BufferedWriter;
@@ -11,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,9 +80,7 @@ final class MetricsLog implements AutoCloseable {
                         kept.add(line);
                     }
                 }
-                Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
-                Files.write(temporary, kept, StandardCharsets.UTF_8);
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.write(file, temporary -> Files.write(temporary, kept, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 err.println("note: the metrics file " + file + " could not be read (" + e.getMessage()
                         + "); starting it anew");

@@ -3,6 +3,7 @@ package dev.clipengine.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.clipengine.BadInputException;
+import dev.clipengine.io.AtomicFiles;
 import dev.clipengine.io.ModelFile;
 import dev.clipengine.model.ClipModel;
 
@@ -13,7 +14,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -77,16 +77,10 @@ final class OutputFiles {
 
     /** Writes JSON beside the target, then renames it over: readers never see half a file. */
     static void writeJson(Path file, Map<String, Object> json) {
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temporary.toFile(), json);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, temporary -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(temporary.toFile(), json));
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // the write already failed; that is the error worth reporting
-            }
             throw new BadInputException("cannot write " + file + " (" + reason(e) + ")");
         }
     }

@@ -1,12 +1,12 @@
 package dev.clipengine.report;
 
+import dev.clipengine.io.AtomicFiles;
+
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -219,27 +219,13 @@ public final class Plots {
                     ? "no image" : "no file"));
         }
         Path target = file.toAbsolutePath();
-        Path folder = target.getParent();
-        Files.createDirectories(folder);
-        Path temporary = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
-        try {
+        Files.createDirectories(target.getParent());
+        AtomicFiles.write(target, temporary -> {
             if (!ImageIO.write(image, "png", temporary.toFile())) {
                 throw new IOException("cannot write " + file + ": Java has no PNG encoder for images of type "
                         + image.getType());
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (Throwable e) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
-        }
+        });
     }
 
     private static void checkSeries(List<Series> series) {

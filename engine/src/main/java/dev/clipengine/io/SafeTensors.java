@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Reads and writes the safetensors format (docs/formats.md) for float tensors: an 8-byte
@@ -89,29 +88,17 @@ public final class SafeTensors {
     /**
      * Writes {@code tensors}, in list order, and {@code metadata} plus a {@code sha256} of the data
      * (any {@code sha256} given in {@code metadata} is replaced). The target appears whole or not at
-     * all: the file is written to a hidden temporary file beside it ({@code .NAME.UUID.tmp}), forced
-     * to disk and moved over it; on failure the temporary file is removed and an existing target is
-     * left as it was.
+     * all ({@link AtomicFiles}): an existing target is replaced whole or left as it was.
      *
      * @throws IllegalArgumentException when two tensors share a name or a name is {@code __metadata__}
      */
     public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Path temp = folder.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        AtomicFiles.write(file, temporary -> {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeTo(channel, metadata, tensors);
-                channel.force(true);
             }
-            moveOver(temp, file);
-            moved = true;
-        } finally {
-            if (!moved) {
-                deleteQuietly(temp);
-            }
-        }
-        forceFolder(folder);
+        });
     }
 
     /**
@@ -220,31 +207,6 @@ public final class SafeTensors {
             at += channel.write(bytes, at);
         }
         return length;
-    }
-
-    private static void moveOver(Path temp, Path file) throws IOException {
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** Makes the rename itself durable; not every platform can open a folder, which costs only durability. */
-    private static void forceFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // the file is complete and in place; only its survival of a power cut is less certain
-        }
-    }
-
-    private static void deleteQuietly(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            // the original failure is the one worth reporting
-        }
     }
 
     // ---- reading
