@@ -15,8 +15,8 @@ import dev.clipengine.model.TransformerConfig;
 import dev.clipengine.model.Vocabulary;
 import dev.clipengine.model.Tokenizer;
 import dev.clipengine.training.AdamW;
-import dev.clipengine.training.FrozenPart;
 import dev.clipengine.training.NonFiniteException;
+import dev.clipengine.training.RunOptions;
 import dev.clipengine.training.StopRequest;
 import dev.clipengine.training.Trainer;
 import dev.clipengine.training.TrainingOptions;
@@ -95,35 +95,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final summary.")
     boolean quiet;
 
+    /** Where a run writes: every path checked writable before any work, so a long run never ends unable to save. */
+    private record Outputs(Path model, Path metrics, Path pictures) {
+    }
+
+    /** What the run trains on: the encoded pairs of each split. */
+    private record Splits(EncodedPairs train, EncodedPairs heldOut, EncodedPairs validation) {
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingOptions options = flags.trainingOptions(spec);
-        computeOptions.threadCount();
-        Options.range("--keep", keep, 0, 1_000_000);
-        Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
-        Options.range("--eval-every", evalEvery, 0, Long.MAX_VALUE / 2);
-        if (logEvery != null && logEvery < 1) {
-            throw new BadInputException("--log-every must be at least 1, got " + logEvery);
-        }
-        // checked before any work, so a long run never ends unable to save
-        Path modelOut = this.out != null ? OutputFiles.requireWritable(this.out, "--out") : OutputFiles.newRunFolder()
-                .resolve("model.safetensors");
-        if (results != null) {
-            OutputFiles.requireWritable(results, "--results");
-        }
-        // relative where --out is, so that every path the run prints reads alike
-        Path modelFolder = modelOut.getParent() != null ? modelOut.getParent() : Path.of("");
-        Path metricsFile = OutputFiles.requireWritable(metrics != null ? metrics : modelFolder.resolve("metrics.jsonl"),
-                "--metrics");
-        if (noPictures && report != null) {
-            throw new BadInputException("--report DIR says where the pictures go; --no-pictures draws none: give one");
-        }
-        Path pictures = noPictures ? null : report != null ? report : modelFolder;
-        if (pictures != null) {
-            OutputFiles.requireWritable(pictures.resolve(TrainingPictures.LOSS), "--report");
-        }
+        TrainingOptions options = checkOptions();
+        Outputs outputs = planOutputs();
 
         TrainingFlags.Prepared prepared;
         try (LoadingProgress loading = new LoadingProgress(out, quiet, "loading " + DataSources.shortName(flags.data))) {
@@ -137,55 +122,39 @@ public final class TrainCommand implements Callable<Integer> {
                     + "training pairs)" + (DataSources.acceptsValData(flags.data) ? " or --val-data FILE" : ""));
         }
         ClipModel model = prepared.model();
-        ModelConfig config = model.config();
+        Splits splits = encode(model, trainingData);
 
         try (Backend compute = computeOptions.create(err)) {
-            EncodedPairs train = new EncodedPairs(config, Tokenizer.of(model), dataset.train(), dataset.name() + " (train)",
-                    dataset.trainCaptions());
-            EncodedPairs heldOut = new EncodedPairs(config, Tokenizer.of(model), dataset.heldOut(),
-                    dataset.name() + " (held out)", null);
-            EncodedPairs validation = new EncodedPairs(config, Tokenizer.of(model), trainingData.validation(),
-                    dataset.name() + " (validation)", null);
-            Trainer.requireOneBatch(dataset.name(), train.size(), options.batchSize());
+            Trainer.requireOneBatch(dataset.name(), splits.train().size(), options.batchSize());
             ClipGraph graph = ClipGraph.create(model, compute, options.batchSize());
-            Trainer trainer = new Trainer(graph, train, options);
-            Map<String, Object> runOptions = runOptions(options, trainer);
+            Trainer trainer = new Trainer(graph, splits.train(), options);
+            RunOptions runOptions = new RunOptions(flags.data, flags.valSplit, options, trainer.totalSteps(),
+                    trainer.warmup());
             if (resumed != null) {
                 resume(trainer, resumed, runOptions);
             }
-            Path checkpoints = saveDir != null ? saveDir : modelOut.toAbsolutePath().getParent();
+            Path checkpoints = saveDir != null ? saveDir : outputs.model().toAbsolutePath().getParent();
             if (saveEvery > 0) {
                 OutputFiles.requireWritable(checkpoints.resolve(TrainingCheckpoint.fileName(0)), "--save-dir");
             }
             if (!quiet) {
-                out.println("backend:   " + compute.describe());
-                // a TSV's validation pairs are its held-out pairs; other sources keep them apart
-                boolean separateValidation = validation.size() > 0 && !trainingData.validation().equals(dataset.heldOut());
-                out.println("data:      " + dataset.name() + ": " + count(train.size(), "training pair") + ", "
-                        + (separateValidation ? validation.size() + " validation, " : "")
-                        + heldOut.size() + " held out" + (dataset.classNames().isEmpty() ? ""
-                        : ", " + count(dataset.classNames().size(), "class")));
-                out.println("model:     " + describe(config, flags.startingFile())
-                        + (resumed != null ? "; resuming after step " + trainer.stepsTaken() : ""));
-                out.println("training:  " + count(trainer.totalSteps(), "step") + " of "
-                        + count(options.batchSize(), "pair") + ", " + trainer.optimizer().describe() + ", lr "
-                        + options.learningRate() + " " + options.schedule()
-                        + (options.schedule().equals("cosine") ? " (warmup " + trainer.warmup() + ")" : "")
-                        + ", seed " + options.seed());
+                printPlan(out, compute, trainingData, splits, trainer, options, resumed != null);
             }
             long start = System.nanoTime();
             StopRequest stop = InterruptSignals.install();
             Path[] lastCheckpoint = {resumed != null ? resumed.file() : null};
             double[] losses;
             MetricsLog metricsLog = resumed != null
-                    ? MetricsLog.continuing(metricsFile, trainer.stepsTaken(), logEvery == null ? 1 : logEvery, err)
-                    : MetricsLog.starting(metricsFile, logEvery == null ? 1 : logEvery, err);
+                    ? MetricsLog.continuing(outputs.metrics(), trainer.stepsTaken(), logEvery == null ? 1 : logEvery,
+                            err)
+                    : MetricsLog.starting(outputs.metrics(), logEvery == null ? 1 : logEvery, err);
             try (metricsLog; Progress progress = Progress.of(out, quiet, logEvery, trainer.stepsTaken(),
                     trainer.totalSteps())) {
                 losses = trainer.run(report -> {
                     Evaluation.Report validated = null;
                     if (evalEvery > 0 && (report.step() % evalEvery == 0 || report.step() == report.totalSteps())) {
-                        validated = Evaluation.evaluate(graph, validation, dataset.classPrompts(), options.batchSize());
+                        validated = Evaluation.evaluate(graph, splits.validation(), dataset.classPrompts(),
+                                options.batchSize());
                         progress.note(describeValidation(report.step(), validated));
                     }
                     metricsLog.step(report, validated);
@@ -201,84 +170,130 @@ public final class TrainCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (stop.requested()) {
-                OutputFiles.save(model, modelOut);
+                OutputFiles.save(model, outputs.model());
                 Path checkpoint = saveCheckpoint(checkpoints, model, trainer, runOptions);
-                spec.commandLine().getErr().println("clip-engine: interrupted by SIG" + stop.reason() + " after step "
-                        + trainer.stepsTaken() + " of " + trainer.totalSteps() + "; the model is saved to " + modelOut
-                        + " and the run to " + checkpoint + " (continue with --resume)");
+                err.println("clip-engine: interrupted by SIG" + stop.reason() + " after step " + trainer.stepsTaken()
+                        + " of " + trainer.totalSteps() + "; the model is saved to " + outputs.model() + " and the run "
+                        + "to " + checkpoint + " (continue with --resume)");
                 return InterruptSignals.exitStatus(stop.reason());
             }
             if (trainer.skippedSteps() > 0) {
                 err.println("note: " + count(trainer.skippedSteps(), "step") + " skipped for non-finite values");
             }
-            double finalLoss = lastFinite(losses);
-            double meanLoss = tailMean(losses, 50);
-
-            OutputFiles.save(model, modelOut);
-            Evaluation.Report scores = Evaluation.evaluate(graph, heldOut, dataset.classPrompts(), options.batchSize());
-            out.printf("trained %s in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %s: %.4f)%n",
-                    count(losses.length, "step"), seconds, losses.length * (double) options.batchSize() / seconds,
-                    finalLoss, count(Math.min(50, losses.length), "step"), meanLoss);
-            if (scores.pairs() > 0) {
-                String zeroShot = Double.isNaN(scores.zeroShotTop1()) ? ""
-                        : "zero-shot top-1 " + percent(scores.zeroShotTop1()) + " over " + scores.classes() + " classes, ";
-                out.printf("held out (%s): %simage->text top-1 %s, text->image top-1 %s%n",
-                        count(scores.pairs(), "pair"), zeroShot, percent(scores.imageToTextRecall()[0]),
-                        percent(scores.textToImageRecall()[0]));
-            }
-            out.println("model saved to " + modelOut);
-            out.println("metrics written to " + metricsFile);
-            // the results before the pictures: a picture that cannot be drawn must not cost them
-            if (results != null) {
-                Map<String, Object> json = resultsJson(finalLoss, meanLoss, losses.length, seconds, scores);
-                double median = metricsLog.medianStepSeconds();
-                json.put("step_seconds_median", Double.isFinite(median) ? median : null);
-                json.put("pairs_per_second", Double.isFinite(median) ? options.batchSize() / median : null);
-                List<MetricsLog.Validation> validations = metricsLog.validations();
-                if (!validations.isEmpty()) {
-                    json.put("validation", MetricsLog.scores(validations.getLast().report()));
-                }
-                OutputFiles.writeJson(results, json);
-                out.println("results written to " + results);
-            }
-            if (pictures != null) {
-                TrainingPictures.write(pictures, metricsLog, graph,
-                        TrainingPictures.sample(dataset, trainingData, options.batchSize()), out, err);
-            }
+            OutputFiles.save(model, outputs.model());
+            report(out, err, outputs, graph, splits, trainingData, metricsLog, options, losses, seconds);
         }
         return Main.OK;
     }
 
-    /** The options a resumed run must share with the run that wrote its checkpoint. */
-    private Map<String, Object> runOptions(TrainingOptions o, Trainer trainer) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("data", flags.data);
-        map.put("val_split", flags.valSplit);
-        map.put("seed", o.seed());
-        map.put("batch_size", o.batchSize());
-        map.put("total_steps", trainer.totalSteps());
-        map.put("lr", o.learningRate());
-        map.put("optimizer", o.optimizer());
-        map.put("momentum", (double) o.momentum());
-        map.put("weight_decay", (double) o.weightDecay());
-        map.put("beta1", o.beta1());
-        map.put("beta2", o.beta2());
-        map.put("eps", (double) o.eps());
-        map.put("schedule", o.schedule());
-        map.put("warmup", trainer.warmup());
-        map.put("clip_grad", o.clipGrad());
-        map.put("shuffle", o.shuffle());
-        map.put("freeze_word_vectors", o.frozen().contains(FrozenPart.WORD_VECTORS));
-        map.put("lock_image", o.frozen().contains(FrozenPart.IMAGE_TOWER));
-        map.put("lock_text", o.frozen().contains(FrozenPart.TEXT_TOWER));
-        return map;
+    /** The run's options, each checked in range. */
+    private TrainingOptions checkOptions() {
+        TrainingOptions options = flags.trainingOptions(spec);
+        computeOptions.threadCount();
+        Options.range("--keep", keep, 0, 1_000_000);
+        Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
+        Options.range("--eval-every", evalEvery, 0, Long.MAX_VALUE / 2);
+        if (logEvery != null && logEvery < 1) {
+            throw new BadInputException("--log-every must be at least 1, got " + logEvery);
+        }
+        if (noPictures && report != null) {
+            throw new BadInputException("--report DIR says where the pictures go; --no-pictures draws none: give one");
+        }
+        return options;
+    }
+
+    private Outputs planOutputs() {
+        Path modelOut = this.out != null ? OutputFiles.requireWritable(this.out, "--out") : OutputFiles.newRunFolder()
+                .resolve("model.safetensors");
+        if (results != null) {
+            OutputFiles.requireWritable(results, "--results");
+        }
+        // relative where --out is, so that every path the run prints reads alike
+        Path modelFolder = modelOut.getParent() != null ? modelOut.getParent() : Path.of("");
+        Path metricsFile = OutputFiles.requireWritable(metrics != null ? metrics : modelFolder.resolve("metrics.jsonl"),
+                "--metrics");
+        Path pictures = noPictures ? null : report != null ? report : modelFolder;
+        if (pictures != null) {
+            OutputFiles.requireWritable(pictures.resolve(TrainingPictures.LOSS), "--report");
+        }
+        return new Outputs(modelOut, metricsFile, pictures);
+    }
+
+    private static Splits encode(ClipModel model, DataSources.TrainingData trainingData) {
+        PairDataset dataset = trainingData.pairs();
+        ModelConfig config = model.config();
+        Tokenizer tokenizer = Tokenizer.of(model);
+        return new Splits(
+                new EncodedPairs(config, tokenizer, dataset.train(), dataset.name() + " (train)", dataset.trainCaptions()),
+                new EncodedPairs(config, tokenizer, dataset.heldOut(), dataset.name() + " (held out)", null),
+                new EncodedPairs(config, tokenizer, trainingData.validation(), dataset.name() + " (validation)", null));
+    }
+
+    private void printPlan(PrintWriter out, Backend compute, DataSources.TrainingData trainingData, Splits splits,
+                           Trainer trainer, TrainingOptions options, boolean resuming) {
+        PairDataset dataset = trainingData.pairs();
+        out.println("backend:   " + compute.describe());
+        // a TSV's validation pairs are its held-out pairs; other sources keep them apart
+        boolean separateValidation = splits.validation().size() > 0
+                && !trainingData.validation().equals(dataset.heldOut());
+        out.println("data:      " + dataset.name() + ": " + count(splits.train().size(), "training pair") + ", "
+                + (separateValidation ? splits.validation().size() + " validation, " : "")
+                + splits.heldOut().size() + " held out" + (dataset.classNames().isEmpty() ? ""
+                : ", " + count(dataset.classNames().size(), "class")));
+        out.println("model:     " + describe(trainer.model().config(), flags.startingFile())
+                + (resuming ? "; resuming after step " + trainer.stepsTaken() : ""));
+        out.println("training:  " + count(trainer.totalSteps(), "step") + " of "
+                + count(options.batchSize(), "pair") + ", " + trainer.optimizer().describe() + ", lr "
+                + options.learningRate() + " " + options.schedule()
+                + (options.schedule().equals("cosine") ? " (warmup " + trainer.warmup() + ")" : "")
+                + ", seed " + options.seed());
+    }
+
+    /** The summary, the held-out scores, the results file and the pictures of a finished run. */
+    private void report(PrintWriter out, PrintWriter err, Outputs outputs, ClipGraph graph, Splits splits,
+                        DataSources.TrainingData trainingData, MetricsLog metricsLog, TrainingOptions options,
+                        double[] losses, double seconds) {
+        PairDataset dataset = trainingData.pairs();
+        double finalLoss = lastFinite(losses);
+        double meanLoss = tailMean(losses, 50);
+        Evaluation.Report scores = Evaluation.evaluate(graph, splits.heldOut(), dataset.classPrompts(),
+                options.batchSize());
+        out.printf("trained %s in %.1f s (%.0f pairs/s); final loss %.4f (mean of the last %s: %.4f)%n",
+                count(losses.length, "step"), seconds, losses.length * (double) options.batchSize() / seconds,
+                finalLoss, count(Math.min(50, losses.length), "step"), meanLoss);
+        if (scores.pairs() > 0) {
+            String zeroShot = Double.isNaN(scores.zeroShotTop1()) ? ""
+                    : "zero-shot top-1 " + percent(scores.zeroShotTop1()) + " over " + scores.classes() + " classes, ";
+            out.printf("held out (%s): %simage->text top-1 %s, text->image top-1 %s%n",
+                    count(scores.pairs(), "pair"), zeroShot, percent(scores.imageToTextRecall()[0]),
+                    percent(scores.textToImageRecall()[0]));
+        }
+        out.println("model saved to " + outputs.model());
+        out.println("metrics written to " + outputs.metrics());
+        // the results before the pictures: a picture that cannot be drawn must not cost them
+        if (results != null) {
+            Map<String, Object> json = resultsJson(finalLoss, meanLoss, losses.length, seconds, scores);
+            double median = metricsLog.medianStepSeconds();
+            json.put("step_seconds_median", Double.isFinite(median) ? median : null);
+            json.put("pairs_per_second", Double.isFinite(median) ? options.batchSize() / median : null);
+            List<MetricsLog.Validation> validations = metricsLog.validations();
+            if (!validations.isEmpty()) {
+                json.put("validation", MetricsLog.scores(validations.getLast().report()));
+            }
+            OutputFiles.writeJson(results, json);
+            out.println("results written to " + results);
+        }
+        if (outputs.pictures() != null) {
+            TrainingPictures.write(outputs.pictures(), metricsLog, graph,
+                    TrainingPictures.sample(dataset, trainingData, options.batchSize()), out, err);
+        }
     }
 
     /** Writes ckpt-<step>.safetensors into folder, then prunes to the newest --keep; returns the file. */
-    private Path saveCheckpoint(Path folder, ClipModel model, Trainer trainer, Map<String, Object> runOptions) {
+    private Path saveCheckpoint(Path folder, ClipModel model, Trainer trainer, RunOptions runOptions) {
         Map<String, Object> training = new LinkedHashMap<>(trainer.progress());
         training.put("optimizer_steps", trainer.optimizer().steps());
-        training.put("options", runOptions);
+        training.put("options", runOptions.toMap());
         training.put("args", spec.commandLine().getParseResult().originalArgs());
         Path file = folder.resolve(TrainingCheckpoint.fileName(trainer.stepsTaken()));
         try {
@@ -293,37 +308,17 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Puts the trainer and optimizer where the checkpoint left them, after checking the options agree. */
-    private static void resume(Trainer trainer, TrainingCheckpoint.Contents checkpoint, Map<String, Object> runOptions) {
+    private static void resume(Trainer trainer, TrainingCheckpoint.Contents checkpoint, RunOptions runOptions) {
         com.fasterxml.jackson.databind.JsonNode training = checkpoint.training();
         com.fasterxml.jackson.databind.JsonNode saved = training.get("options");
         String source = checkpoint.file().toString();
         if (saved == null || !training.hasNonNull("step") || !training.hasNonNull("data_order_rng")) {
             throw new BadInputException(source + ": its 'training' metadata lacks the step, options or data order");
         }
-        for (Map.Entry<String, Object> option : runOptions.entrySet()) {
-            com.fasterxml.jackson.databind.JsonNode value = saved.get(option.getKey());
-            String expected = String.valueOf(option.getValue());
-            // a switch newer than the checkpoint was off in the run that wrote it
-            boolean absentSwitchOff = value == null && Boolean.FALSE.equals(option.getValue());
-            if (!absentSwitchOff && (value == null
-                    || !(value.asText().equals(expected) || sameFloat(value, option.getValue())))) {
-                throw new BadInputException(source + " was written by a run with " + option.getKey() + " = "
-                        + (value == null ? "(none)" : value.asText()) + "; this one has " + expected
-                        + " (resume with the same options)");
-            }
-        }
+        runOptions.requireSameAs(saved, source);
         long step = training.get("step").asLong();
         trainer.resume(step, Long.parseLong(training.get("data_order_rng").asText()));
         trainer.optimizer().restore(training.path("optimizer_steps").asLong(step), checkpoint.optimizer(), source);
-    }
-
-    /**
-     * Numbers that round to the same float agree: betas were once saved from their float values
-     * (0.8999999761581421 for 0.9), and a checkpoint of then must still resume.
-     */
-    private static boolean sameFloat(com.fasterxml.jackson.databind.JsonNode saved, Object current) {
-        return saved.isNumber() && current instanceof Number number
-                && (float) saved.asDouble() == number.floatValue();
     }
 
     private static String count(long n, String noun) {
