@@ -102,7 +102,7 @@ public final class EvalCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("note: " + what + " has no classes, so no confusion matrix");
             }
             if (results != null) {
-                OutputFiles.writeJson(results, json(report, dataset.classNames()));
+                OutputFiles.writeJson(results, ScoresJson.detailed(report, dataset.classNames()));
                 out.println("results written to " + results);
             }
         }
@@ -189,35 +189,6 @@ public final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("note: the confusion picture could not be written to " + file + " ("
                     + e.getMessage() + ")");
         }
-    }
-
-    /** docs/formats.md: fractions in [0, 1], recalls keyed "1", "5", "10", null where undefined. */
-    private static Map<String, Object> json(Evaluation.Report r, List<String> names) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("n_images", r.pairs());
-        json.put("zero_shot_top1", finite(r.zeroShotTop1()));
-        json.put("zero_shot_top5", finite(r.zeroShotTop5()));
-        json.put("image_to_text_recall", recalls(r.imageToTextRecall()));
-        json.put("text_to_image_recall", recalls(r.textToImageRecall()));
-        Map<String, Object> perClass = new LinkedHashMap<>();
-        for (int c = 0; c < r.classes(); c++) {
-            perClass.put(names.get(c), finite(r.perClassTop1()[c]));
-        }
-        json.put("per_class_top1", perClass);
-        json.put("confusion", r.confusion());
-        return json;
-    }
-
-    private static Map<String, Object> recalls(double[] values) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int k = 0; k < Evaluation.RECALL_AT.length; k++) {
-            map.put(Integer.toString(Evaluation.RECALL_AT[k]), finite(values[k]));
-        }
-        return map;
-    }
-
-    private static Double finite(double value) {
-        return Double.isNaN(value) ? null : value;
     }
 
     private static String percent(double fraction) {

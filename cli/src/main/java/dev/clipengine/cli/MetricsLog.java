@@ -135,7 +135,7 @@ final class MetricsLog implements AutoCloseable {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", r.step());
         line.put("epoch", r.epoch());
-        line.put("loss", finiteOrNull(r.loss()));
+        line.put("loss", ScoresJson.finite(r.loss()));
         line.put("lr", r.learningRate());
         // the file's logit_scale is the logarithm; the scale the logits are multiplied by beside it
         line.put("logit_scale", Math.log(r.logitScale()));
@@ -143,22 +143,9 @@ final class MetricsLog implements AutoCloseable {
         line.put("pairs_per_second", r.batchSize() / Math.max(1e-12, r.stepSeconds()));
         line.put("step_seconds", r.stepSeconds());
         if (validation != null) {
-            line.put("validation", scores(validation));
+            line.put("validation", ScoresJson.scores(validation));
         }
         return line;
-    }
-
-    /** A report's headline figures, keyed as in the results file (docs/formats.md). */
-    static Map<String, Object> scores(Evaluation.Report report) {
-        Map<String, Object> scores = new LinkedHashMap<>();
-        scores.put("pairs", report.pairs());
-        if (!Double.isNaN(report.zeroShotTop1())) {
-            scores.put("zero_shot_top1", report.zeroShotTop1());
-            scores.put("zero_shot_top5", report.zeroShotTop5());
-        }
-        scores.put("image_to_text_top1", finiteOrNull(report.imageToTextRecall()[0]));
-        scores.put("text_to_image_top1", finiteOrNull(report.textToImageRecall()[0]));
-        return scores;
     }
 
     private void write(Map<String, Object> line) {
@@ -197,9 +184,6 @@ final class MetricsLog implements AutoCloseable {
         return List.copyOf(validations);
     }
 
-    private static Double finiteOrNull(double value) {
-        return Double.isFinite(value) ? value : null;
-    }
 
     @Override
     public void close() {

@@ -278,7 +278,7 @@ public final class TrainCommand implements Callable<Integer> {
             json.put("pairs_per_second", Double.isFinite(median) ? options.batchSize() / median : null);
             List<MetricsLog.Validation> validations = metricsLog.validations();
             if (!validations.isEmpty()) {
-                json.put("validation", MetricsLog.scores(validations.getLast().report()));
+                json.put("validation", ScoresJson.scores(validations.getLast().report()));
             }
             OutputFiles.writeJson(results, json);
             out.println("results written to " + results);
@@ -387,13 +387,7 @@ public final class TrainCommand implements Callable<Integer> {
         json.put("steps", steps);
         json.put("seconds", seconds);
         if (scores.pairs() > 0) {
-            json.put("held_out_pairs", scores.pairs());
-            if (!Double.isNaN(scores.zeroShotTop1())) {
-                json.put("zero_shot_top1", scores.zeroShotTop1());
-                json.put("zero_shot_classes", scores.classes());
-            }
-            json.put("image_to_text_top1", scores.imageToTextRecall()[0]);
-            json.put("text_to_image_top1", scores.textToImageRecall()[0]);
+            json.putAll(ScoresJson.scores(scores));
         }
         return json;
     }
