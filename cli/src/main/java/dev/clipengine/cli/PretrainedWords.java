@@ -39,9 +39,7 @@ final class PretrainedWords {
         List<String> words = new ArrayList<>();
         words.add(Vocabulary.UNKNOWN);
         words.addAll(vectors.words());
-        ModelConfig withWords = new MlpConfig(shape.imageSize(), shape.patchSize(), shape.channels(), words.size(),
-                vectors.dim(), shape.textHidden(), shape.imageHidden(), shape.embedDim(), shape.maxTokens(),
-                shape.normalize(), shape.learnableScale());
+        ModelConfig withWords = shape.toBuilder().vocabSize(words.size()).wordDim(vectors.dim()).build();
         ClipModel model = ClipModel.initialize(withWords, new Vocabulary(words), seed);
         float[] table = model.tensor(ClipModel.TOKEN_EMBEDDING).data();
         System.arraycopy(vectors.vectors(), 0, table, vectors.dim(), vectors.count() * vectors.dim());

@@ -120,11 +120,13 @@ public final class ModelFile {
         if (node.has("family")) {
             return parseTransformerConfig(node, source, true);
         }
-        return new MlpConfig(
-                intKey(node, "image_size", source), intKey(node, "patch_size", source), intKey(node, "channels", source),
-                intKey(node, "vocab_size", source), intKey(node, "word_dim", source), intKey(node, "text_hidden", source),
-                intKey(node, "image_hidden", source), intKey(node, "embed_dim", source), intKey(node, "max_tokens", source),
-                boolKey(node, "normalize", source), boolKey(node, "learnable_scale", source));
+        return MlpConfig.builder().imageSize(intKey(node, "image_size", source))
+                .patchSize(intKey(node, "patch_size", source)).channels(intKey(node, "channels", source))
+                .vocabSize(intKey(node, "vocab_size", source)).wordDim(intKey(node, "word_dim", source))
+                .textHidden(intKey(node, "text_hidden", source)).imageHidden(intKey(node, "image_hidden", source))
+                .embedDim(intKey(node, "embed_dim", source)).maxTokens(intKey(node, "max_tokens", source))
+                .normalize(boolKey(node, "normalize", source)).learnableScale(boolKey(node, "learnable_scale", source))
+                .build();
     }
 
     private static final java.util.Set<String> TRANSFORMER_KEYS = java.util.Set.of("family", "embed_dim",

@@ -57,8 +57,7 @@ public record MlpConfig(int imageSize, int patchSize, int channels, int vocabSiz
 
     @Override
     public MlpConfig withVocabSize(int size) {
-        return new MlpConfig(imageSize, patchSize, channels, size, wordDim, textHidden, imageHidden, embedDim,
-                maxTokens, normalize, learnableScale);
+        return toBuilder().vocabSize(size).build();
     }
 
     @Override
@@ -87,6 +86,101 @@ public record MlpConfig(int imageSize, int patchSize, int channels, int vocabSiz
     private static void positive(String key, int value) {
         if (value < 1 || value > MAX_DIM) {
             throw new BadInputException("model config: " + key + " must be in 1.." + MAX_DIM + ", got " + value);
+        }
+    }
+
+    /** A config built by name: {@code MlpConfig.builder().imageSize(32).patchSize(8)...build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this config, to change a few of its values by name. */
+    public Builder toBuilder() {
+        return new Builder().imageSize(imageSize).patchSize(patchSize).channels(channels).vocabSize(vocabSize)
+                .wordDim(wordDim).textHidden(textHidden).imageHidden(imageHidden).embedDim(embedDim)
+                .maxTokens(maxTokens).normalize(normalize).learnableScale(learnableScale);
+    }
+
+    /**
+     * Names every value of a config, so that a call site never depends on the order of eleven
+     * numbers and flags; every value must be given ({@link #build} checks them as the record does).
+     */
+    public static final class Builder {
+        private int imageSize;
+        private int patchSize;
+        private int channels;
+        private int vocabSize;
+        private int wordDim;
+        private int textHidden;
+        private int imageHidden;
+        private int embedDim;
+        private int maxTokens;
+        private boolean normalize;
+        private boolean learnableScale;
+
+        private Builder() {
+        }
+
+        public Builder imageSize(int value) {
+            imageSize = value;
+            return this;
+        }
+
+        public Builder patchSize(int value) {
+            patchSize = value;
+            return this;
+        }
+
+        public Builder channels(int value) {
+            channels = value;
+            return this;
+        }
+
+        public Builder vocabSize(int value) {
+            vocabSize = value;
+            return this;
+        }
+
+        public Builder wordDim(int value) {
+            wordDim = value;
+            return this;
+        }
+
+        public Builder textHidden(int value) {
+            textHidden = value;
+            return this;
+        }
+
+        public Builder imageHidden(int value) {
+            imageHidden = value;
+            return this;
+        }
+
+        public Builder embedDim(int value) {
+            embedDim = value;
+            return this;
+        }
+
+        public Builder maxTokens(int value) {
+            maxTokens = value;
+            return this;
+        }
+
+        /** Whether both towers' embeddings are L2-normalised before the similarities. */
+        public Builder normalize(boolean value) {
+            normalize = value;
+            return this;
+        }
+
+        /** Whether the logit scale is a trained parameter (else fixed at 1). */
+        public Builder learnableScale(boolean value) {
+            learnableScale = value;
+            return this;
+        }
+
+        public MlpConfig build() {
+            return new MlpConfig(imageSize, patchSize, channels, vocabSize, wordDim, textHidden, imageHidden,
+                    embedDim, maxTokens, normalize, learnableScale);
         }
     }
 }

@@ -83,12 +83,15 @@ public sealed interface ModelConfig permits MlpConfig, TransformerConfig {
 
     /** The card's model: 3-d words, 2x2 grey patches, hidden 3 and 4, a 2-d shared space, scale 1. */
     static MlpConfig seed(int vocabSize) {
-        return new MlpConfig(4, 2, 1, vocabSize, 3, 3, 4, 2, 16, false, false);
+        return MlpConfig.builder().imageSize(4).patchSize(2).channels(1).vocabSize(vocabSize).wordDim(3).textHidden(3)
+                .imageHidden(4).embedDim(2).maxTokens(16).normalize(false).learnableScale(false).build();
     }
 
     /** The default: sized so the built-in data is learnt in about a minute on two cores. */
     static MlpConfig standard(int vocabSize) {
-        return new MlpConfig(32, 8, 3, vocabSize, 64, 256, 512, 64, 16, true, true);
+        return MlpConfig.builder().imageSize(32).patchSize(8).channels(3).vocabSize(vocabSize).wordDim(64)
+                .textHidden(256).imageHidden(512).embedDim(64).maxTokens(16).normalize(true).learnableScale(true)
+                .build();
     }
 
     /**
@@ -97,7 +100,9 @@ public sealed interface ModelConfig permits MlpConfig, TransformerConfig {
      * Fixed so that no change of the default moves the published figures.
      */
     static MlpConfig benchmark(int vocabSize) {
-        return new MlpConfig(28, 7, 1, vocabSize, 32, 512, 512, 64, 6, true, true);
+        return MlpConfig.builder().imageSize(28).patchSize(7).channels(1).vocabSize(vocabSize).wordDim(32)
+                .textHidden(512).imageHidden(512).embedDim(64).maxTokens(6).normalize(true).learnableScale(true)
+                .build();
     }
 
     /** The built-in config of that name (see {@link #BUILT_IN}), or null for another name. */
