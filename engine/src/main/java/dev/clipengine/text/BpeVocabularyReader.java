@@ -216,14 +216,9 @@ final class BpeVocabularyReader {
             table.put(first, second, rank, merged);
         }
         int largest = ids.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        String[] symbols = new String[largest + 1];
-        ids.forEach((symbol, id) -> symbols[id] = symbol);
-        String[] mergeLines = new String[merges.size()];
-        for (int rank = 0; rank < mergeLines.length; rank++) {
-            mergeLines[rank] = merges.get(rank).first() + " " + merges.get(rank).second();
-        }
+        // kept as read, for writing the files again: nothing more is allocated here
         return new ClipBpe(byteIds, byteEndIds, table, startOfText, endOfText, largest + 1,
-                new ClipBpe.Source(symbols, mergeLines));
+                new ClipBpe.Source(ids, merges));
     }
 
     private static int required(Map<String, Integer> ids, String symbol, String vocabName, String what) {

@@ -2,7 +2,9 @@ package dev.clipengine.text;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -46,8 +48,8 @@ public final class ClipBpe {
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
     private final Source source;
 
-    /** The vocabulary as read: each id's symbol (null for an id none has) and the merges in rank order. */
-    record Source(String[] symbols, String[] merges) {
+    /** The vocabulary as read: each symbol's id, and the merges in rank order. */
+    record Source(Map<String, Integer> ids, List<BpeVocabularyReader.Merge> merges) {
     }
 
     /**
@@ -102,24 +104,23 @@ public final class ClipBpe {
      * written as Python's {@code json.dumps(..., ensure_ascii=False)} writes it.
      */
     public String vocabJson() {
-        StringBuilder json = new StringBuilder(source.symbols().length * 16).append('{');
-        for (int id = 0; id < source.symbols().length; id++) {
-            String symbol = source.symbols()[id];
-            if (symbol != null) {
-                if (json.length() > 1) {
-                    json.append(", ");
-                }
-                appendJsonString(json, symbol).append(": ").append(id);
+        List<Map.Entry<String, Integer>> byId = new ArrayList<>(source.ids().entrySet());
+        byId.sort(Map.Entry.comparingByValue());
+        StringBuilder json = new StringBuilder(byId.size() * 16).append('{');
+        for (Map.Entry<String, Integer> entry : byId) {
+            if (json.length() > 1) {
+                json.append(", ");
             }
+            appendJsonString(json, entry.getKey()).append(": ").append(entry.getValue());
         }
         return json.append('}').toString();
     }
 
     /** The merges as Hugging Face's {@code merges.txt}: a {@code #version} line, then one merge a line. */
     public String mergesTxt() {
-        StringBuilder text = new StringBuilder(source.merges().length * 12).append("#version: 0.2\n");
-        for (String merge : source.merges()) {
-            text.append(merge).append('\n');
+        StringBuilder text = new StringBuilder(source.merges().size() * 12).append("#version: 0.2\n");
+        for (BpeVocabularyReader.Merge merge : source.merges()) {
+            text.append(merge.first()).append(' ').append(merge.second()).append('\n');
         }
         return text.toString();
     }
