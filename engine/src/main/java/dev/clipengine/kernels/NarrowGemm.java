@@ -89,6 +89,16 @@ final class NarrowGemm {
         this.ldc = ldc;
     }
 
+    /**
+     * Whether this blocking takes a product. A transposed A is copied into rows at a store per
+     * element; with C at most 4 panels wide that cost more than the copy saved (a weight gradient
+     * 256Tx48x1024 ran at 0.6x), and VectorGemm's own loop, which reads A in place at any stride
+     * into the same two-vector tile, takes it instead: the same sums in the same order.
+     */
+    static boolean handles(boolean transA, int n) {
+        return !transA || n > 4 * NR;
+    }
+
     /** Computes the block rows [i0, i1) x columns [j0, j1) of C. */
     void multiply(int i0, int i1, int j0, int j1, int worker) {
         for (int jc = j0; jc < j1; jc += NC) {

@@ -244,7 +244,7 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
 
     /** Computes the block rows [i0, i1) x columns [j0, j1) of C. */
     private void multiply(int i0, int i1, int j0, int j1, int worker) {
-        if (!WIDE_TILE) {
+        if (!WIDE_TILE && NarrowGemm.handles(transA, n)) {
             narrow.multiply(i0, i1, j0, j1, worker);
             return;
         }
