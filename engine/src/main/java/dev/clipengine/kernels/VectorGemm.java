@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C = alpha * op(A) * op(B) + beta * C} with the Vector API, in the GotoBLAS layout: op(B)
  * is copied into panels {@link #NR} columns wide and {@link #KC} deep that stay in L1, and a
  * micro-kernel multiplies {@link #MR} rows of A, read where they lie, by one panel into a tile of
- * C held in registers.
+ * C held in registers. Species narrower than 512 bits (AVX2) are blocked by {@link NarrowGemm}
+ * instead, which packs B deeper, copies A and visits C less often, to the same sums.
  *
  * <p>Every element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
  * of fused multiply-adds from zero over its p in order (alpha is folded into the packed B), then
