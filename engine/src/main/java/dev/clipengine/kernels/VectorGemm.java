@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C = alpha * op(A) * op(B) + beta * C} with the Vector API, in the GotoBLAS layout: op(B)
  * is copied into panels {@link #NR} columns wide and {@link #KC} deep that stay in L1, and a
  * micro-kernel multiplies {@link #MR} rows of A, read where they lie, by one panel into a tile of
- * C held in registers.
+ * C held in registers. Species narrower than 512 bits (AVX2) are blocked by {@link NarrowGemm}
+ * instead, which packs B deeper, copies A and visits C less often, to the same sums.
  *
  * <p>Every element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
  * of fused multiply-adds from zero over its p in order (alpha is folded into the packed B), then
@@ -31,7 +32,8 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     /**
      * Whether the tile may be 4 vectors wide: 6 x 4 accumulators, 4 panel vectors and a broadcast
      * fill AVX-512's 32 registers. AVX2 has 16: there 24 accumulators spill to the stack on every
-     * multiply-add, and the tile is 6 x 2 (12 accumulators), the classic AVX2 micro-kernel.
+     * multiply-add, and the tile is 6 x 2 (12 accumulators), the classic AVX2 micro-kernel, blocked
+     * by {@link NarrowGemm}.
      */
     static final boolean WIDE_TILE = SPECIES.vectorBitSize() >= 512;
     /** Columns of the register tile and of a packed panel. */
@@ -52,6 +54,8 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     private final WorkerPool pool;
     /** Per worker: packed panels of op(B), grown on demand. */
     private final float[][] packed;
+    /** The blocking and kernel of species narrower than 512 bits; null on the wide path. */
+    private final NarrowGemm narrow;
     /** Per worker: the micro-kernel's MR x NR tile of sums. */
     private final float[][] sumTiles;
     /** The narrow paths' scratch: a transposed C, and contiguous rows of op(A) and columns of op(B). */
@@ -88,6 +92,7 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
         this.pool = pool;
         this.packed = new float[pool.threads()][0];
         this.sumTiles = new float[pool.threads()][MR * NR];
+        this.narrow = WIDE_TILE ? null : new NarrowGemm(pool.threads());
     }
 
     @Override
@@ -124,6 +129,9 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
         this.cOffset = cOffset;
         this.ldc = ldc;
         planParts();
+        if (!WIDE_TILE) {
+            narrow.set(transA, transB, k, alpha, beta, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        }
         try {
             pool.run(this, parts);
         } finally {
@@ -131,6 +139,9 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
             this.a = null;
             this.b = null;
             this.c = null;
+            if (!WIDE_TILE) {
+                narrow.set(false, false, 0, 0f, 0f, null, 0, 0, null, 0, 0, null, 0, 0);
+            }
         }
     }
 
@@ -234,6 +245,10 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
 
     /** Computes the block rows [i0, i1) x columns [j0, j1) of C. */
     private void multiply(int i0, int i1, int j0, int j1, int worker) {
+        if (!WIDE_TILE && NarrowGemm.handles(transA, n)) {
+            narrow.multiply(i0, i1, j0, j1, worker);
+            return;
+        }
         // A's element (i, p) lies at i * rowStride + p * depthStride: only the strides differ with transA
         int rowStride = transA ? 1 : lda;
         int depthStride = transA ? lda : 1;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** sgemm against the reference: every transpose, awkward shapes, offsets, leading dimensions, alpha and beta. */
 class SgemmTest {
@@ -66,6 +67,60 @@ class SgemmTest {
         check(backend, random, false, true, 1024, 256, 48, 1f, 0f, 0);
         check(backend, random, true, false, 256, 48, 1024, 1f, 1f, 0);
         check(backend, random, false, false, 1024, 48, 256, 1f, 0f, 0);
+    }
+
+    /**
+     * The vector backend's bits are those of the order its class comment promises, whatever its
+     * tile, blocking or thread count: per element, for each KC-deep block a chain of fused
+     * multiply-adds from zero over A times alpha * B, added to C as it stands (the first block as
+     * {@code fma(C, beta, sum)}, or the sum alone when beta is 0). C is at least a vector wide,
+     * so none of these products takes the narrow shapes' own paths.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void vectorSumsInTheDocumentedOrder(int threads) {
+        Random random = new Random(14);
+        int[][] shapes = {{13, 33, 129}, {70, 50, 300}, {200, 333, 700}, {31, 17, 1030}};
+        try (Backend backend = new VectorBackend(threads)) {
+            int variant = 0;
+            for (int[] shape : shapes) {
+                for (int transposes = 0; transposes < 4; transposes++) {
+                    int m = shape[0];
+                    int n = shape[1];
+                    int k = shape[2];
+                    boolean transA = transposes >= 2;
+                    boolean transB = transposes % 2 == 1;
+                    float alpha = variant % 2 == 0 ? 1f : 1.5f;
+                    float beta = variant % 3 == 0 ? 0f : -0.75f;
+                    variant++;
+                    int lda = transA ? m : k;
+                    int ldb = transB ? k : n;
+                    float[] a = KernelTesting.random(random, m * k);
+                    float[] b = KernelTesting.random(random, k * n);
+                    float[] c = KernelTesting.random(random, m * n);
+                    float[] expected = c.clone();
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float cij = c[i * n + j];
+                            for (int pc = 0; pc < k; pc += VectorGemm.KC) {
+                                float sum = 0f;
+                                for (int p = pc; p < Math.min(k, pc + VectorGemm.KC); p++) {
+                                    float aip = transA ? a[p * lda + i] : a[i * lda + p];
+                                    float bpj = transB ? b[j * ldb + p] : b[p * ldb + j];
+                                    sum = Math.fma(aip, alpha * bpj, sum);
+                                }
+                                cij = pc > 0 ? cij + sum : beta == 0f ? sum : Math.fma(cij, beta, sum);
+                            }
+                            expected[i * n + j] = cij;
+                        }
+                    }
+                    backend.sgemm(transA, transB, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0, n);
+                    KernelTesting.assertBitwiseEqual("vector sgemm " + (transA ? "T" : "N") + (transB ? "T" : "N")
+                            + " " + m + "x" + n + "x" + k + " alpha " + alpha + " beta " + beta + " on " + threads
+                            + " threads", expected, c);
+                }
+            }
+        }
     }
 
     /**

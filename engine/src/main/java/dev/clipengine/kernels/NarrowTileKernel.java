@@ -1,0 +1,118 @@
+package dev.clipengine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorGemm}'s micro-kernel for species of 256 bits and less (AVX2 has 16 vector
+ * registers): {@link VectorGemm#MR} rows of A by one packed panel two vectors wide, so 12
+ * accumulators, 2 panel vectors and a broadcast, and the same multiply-adds in the same order as
+ * the wide kernel.
+ *
+ * <p>A's rows are read with depth stride 1 (in place, or packed so by the caller): C2 hoists an
+ * array's bounds checks out of a loop only when the index moves by a constant, and with a stride
+ * known only at run time it kept six compares and branches in every step of the loop.
+ */
+final class NarrowTileKernel {
+
+    private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
+    private static final int LANES = SPECIES.length();
+    private static final int NR = VectorGemm.NR;
+
+    private NarrowTileKernel() {
+    }
+
+    /**
+     * The product of MR rows of A (kc deep, element (r, p) at {@code aIndex + r * rowStride + p})
+     * and kc depths of a packed panel, plus, with add, the running sums of the MR x NR tile at
+     * sumsIndex of sums; stored there, or with toC into C's rows ldc apart from cIndex, which
+     * needs a whole tile. With fewer than MR rows the last row is repeated and its extra results
+     * are ignored.
+     */
+    static void multiply(int kc, float[] a, int aIndex, int rowStride, int rows, float[] panel, int panelIndex,
+                         float[] sums, int sumsIndex, boolean add, boolean toC, float[] c, int cIndex, int ldc) {
+        int a0 = aIndex;
+        int a1 = aIndex + Math.min(1, rows - 1) * rowStride;
+        int a2 = aIndex + Math.min(2, rows - 1) * rowStride;
+        int a3 = aIndex + Math.min(3, rows - 1) * rowStride;
+        int a4 = aIndex + Math.min(4, rows - 1) * rowStride;
+        int a5 = aIndex + Math.min(5, rows - 1) * rowStride;
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES);
+        FloatVector c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES);
+        FloatVector c51 = FloatVector.zero(SPECIES);
+        for (int p = 0, bp = panelIndex; p < kc; p++, bp += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, bp + LANES);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (add) {
+            // the running sums plus this block's: one rounding, as C + sum would be
+            c00 = c00.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 0 * NR + 0 * LANES));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 0 * NR + 1 * LANES));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 1 * NR + 0 * LANES));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 1 * NR + 1 * LANES));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 2 * NR + 0 * LANES));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 2 * NR + 1 * LANES));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 3 * NR + 0 * LANES));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 3 * NR + 1 * LANES));
+            c40 = c40.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 4 * NR + 0 * LANES));
+            c41 = c41.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 4 * NR + 1 * LANES));
+            c50 = c50.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 5 * NR + 0 * LANES));
+            c51 = c51.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 5 * NR + 1 * LANES));
+        }
+        if (toC) {
+            // straight into C: a tile's stores spread between kernels drain while the next one computes
+            c00.intoArray(c, cIndex + 0 * ldc);
+            c01.intoArray(c, cIndex + 0 * ldc + LANES);
+            c10.intoArray(c, cIndex + 1 * ldc);
+            c11.intoArray(c, cIndex + 1 * ldc + LANES);
+            c20.intoArray(c, cIndex + 2 * ldc);
+            c21.intoArray(c, cIndex + 2 * ldc + LANES);
+            c30.intoArray(c, cIndex + 3 * ldc);
+            c31.intoArray(c, cIndex + 3 * ldc + LANES);
+            c40.intoArray(c, cIndex + 4 * ldc);
+            c41.intoArray(c, cIndex + 4 * ldc + LANES);
+            c50.intoArray(c, cIndex + 5 * ldc);
+            c51.intoArray(c, cIndex + 5 * ldc + LANES);
+        } else {
+            c00.intoArray(sums, sumsIndex + 0 * NR + 0 * LANES);
+            c01.intoArray(sums, sumsIndex + 0 * NR + 1 * LANES);
+            c10.intoArray(sums, sumsIndex + 1 * NR + 0 * LANES);
+            c11.intoArray(sums, sumsIndex + 1 * NR + 1 * LANES);
+            c20.intoArray(sums, sumsIndex + 2 * NR + 0 * LANES);
+            c21.intoArray(sums, sumsIndex + 2 * NR + 1 * LANES);
+            c30.intoArray(sums, sumsIndex + 3 * NR + 0 * LANES);
+            c31.intoArray(sums, sumsIndex + 3 * NR + 1 * LANES);
+            c40.intoArray(sums, sumsIndex + 4 * NR + 0 * LANES);
+            c41.intoArray(sums, sumsIndex + 4 * NR + 1 * LANES);
+            c50.intoArray(sums, sumsIndex + 5 * NR + 0 * LANES);
+            c51.intoArray(sums, sumsIndex + 5 * NR + 1 * LANES);
+        }
+    }
+}
