@@ -69,39 +69,31 @@ final class VectorActivation implements WorkerPool.Task {
     @Override
     public void run(int part, int worker) {
         int end = Math.min(n, (part + 1) * CHUNK);
-        int i = part * CHUNK;
-        // whole vectors without a mask (a masked load costs more on AVX2), then the tail under one
-        for (; i + LANES <= end; i += LANES) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            FloatVector upstream = backward ? FloatVector.fromArray(SPECIES, dy, i) : null;
-            apply(v, upstream).intoArray(y, i);
-        }
-        if (i < end) {
+        for (int i = part * CHUNK; i < end; i += LANES) {
             VectorMask<Float> valid = SPECIES.indexInRange(i, end);
             FloatVector v = FloatVector.fromArray(SPECIES, x, i, valid);
-            FloatVector upstream = backward ? FloatVector.fromArray(SPECIES, dy, i, valid) : null;
-            apply(v, upstream).intoArray(y, i, valid);
-        }
-    }
-
-    /** act(v), or upstream act'(v) in the backward pass: the same operations for every element. */
-    private FloatVector apply(FloatVector v, FloatVector upstream) {
-        if (kind == Activation.QUICK_GELU) {
-            FloatVector s = sigmoid(v.mul(Activation.QUICK_GELU_FACTOR));
-            if (backward) {
-                // s + 1.702 x s (1 - s)
-                FloatVector slope = v.mul(Activation.QUICK_GELU_FACTOR).mul(s).fma(s.neg().add(1f), s);
-                return upstream.mul(slope);
+            FloatVector result;
+            if (kind == Activation.QUICK_GELU) {
+                FloatVector s = sigmoid(v.mul(Activation.QUICK_GELU_FACTOR));
+                if (backward) {
+                    // s + 1.702 x s (1 - s)
+                    FloatVector slope = v.mul(Activation.QUICK_GELU_FACTOR).mul(s).fma(s.neg().add(1f), s);
+                    result = FloatVector.fromArray(SPECIES, dy, i, valid).mul(slope);
+                } else {
+                    result = v.mul(s);
+                }
+            } else {
+                FloatVector cdf = erf(v.mul(SQRT_HALF)).add(1f).mul(0.5f);
+                if (backward) {
+                    // Phi(x) + x phi(x)
+                    FloatVector density = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+                    result = FloatVector.fromArray(SPECIES, dy, i, valid).mul(v.fma(density, cdf));
+                } else {
+                    result = v.mul(cdf);
+                }
             }
-            return v.mul(s);
+            result.intoArray(y, i, valid);
         }
-        FloatVector cdf = erf(v.mul(SQRT_HALF)).add(1f).mul(0.5f);
-        if (backward) {
-            // Phi(x) + x phi(x)
-            FloatVector density = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-            return upstream.mul(v.fma(density, cdf));
-        }
-        return v.mul(cdf);
     }
 
     private static FloatVector sigmoid(FloatVector z) {
