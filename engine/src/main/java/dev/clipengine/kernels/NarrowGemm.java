@@ -8,16 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorGemm}'s blocking for species of 256 bits and less, around {@link NarrowTileKernel}.
  * The sums are those of VectorGemm's class comment, bit for bit: per element of C, a chain of
  * fused multiply-adds from zero for each KC-deep block, added to C as it stands. Two things differ
- * from the wide path, where they were measured not to matter:
+ * from the wide path:
  * <ul>
  *   <li>B is packed {@link #KB} deep at a time and a column of tiles of C is summed over all those
  *       depths, KC by KC, in a scratch column before it is stored: C is read and written once per
  *       KB depths instead of once per KC, and with beta 0 and k at most KB never read. Loading C
  *       after every 128 depths stalled the 6 x 2 kernel, half the size of the wide one, on cache
  *       misses for a quarter of its time.</li>
- *   <li>A is copied into rows {@code kb + ROW_PAD} apart. Rows of A read in place lie lda apart,
- *       and with lda a multiple of 1024 (k of 1024, 2048, 3072) a tile's six rows fell in the
- *       same sets of L1; a transposed A is copied so that depth runs along a row.</li>
+ *   <li>A is copied, MC rows at a time, into rows {@code kb + ROW_PAD} apart, so that the kernel
+ *       reads depth along a row whether A is transposed or not (see {@link NarrowTileKernel}), and
+ *       so that a tile's six rows do not all fall in the same sets of L1, as rows of A in place
+ *       would with lda a multiple of 1024 (k of 1024, 2048, 3072).</li>
  * </ul>
  *
  * <p>An instance belongs to one VectorGemm: {@link #set} takes a call's operands, then each worker
@@ -35,7 +36,10 @@ final class NarrowGemm {
      * ViT's products (k 768 to 3072) pass over C once or twice.
      */
     static final int KB = 12 * KC;
-    /** Rows of A copied at a time: MC x KB floats (288 KiB) stay in a 512 KiB L2 while the panels pass. */
+    /**
+     * Rows of A copied at a time: MC x KB floats (288 KiB) stay in Zen 3's 512 KiB L2 while the
+     * panels pass; 96 to 384 rows with shallower KB were no faster on one thread or two.
+     */
     static final int MC = 8 * MR;
     /** Columns of B packed at a time: A is copied once per NC columns, so the wider the fewer copies. */
     static final int NC = 32 * NR;

@@ -9,9 +9,16 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators, 2 panel vectors and a broadcast, and the same multiply-adds in the same order as
  * the wide kernel.
  *
- * <p>A's rows are read with depth stride 1 (in place, or packed so by the caller): C2 hoists an
- * array's bounds checks out of a loop only when the index moves by a constant, and with a stride
- * known only at run time it kept six compares and branches in every step of the loop.
+ * <p>A's rows are read with depth stride 1 (copied so by the caller): C2 hoists an array's bounds
+ * checks out of a loop only when the index moves by a constant, and with a stride known only at
+ * run time it kept six compares and branches in every step of the loop.
+ *
+ * <p>The loop is one depth a step, and the rows lie a run-time stride apart, each with an index of
+ * its own. Unrolling it by 2 or 4, or placing the rows at constant distances from one index
+ * (packed KC apart, or interleaved six by six), let C2 schedule the next broadcasts above the
+ * multiply-adds; with 12 accumulators, 2 panel vectors and a broadcast already filling the 16
+ * registers, accumulators then spilled to the stack inside the loop and the kernel ran at a third
+ * to half its speed. A 4 x 3-vector tile (12 accumulators, 3 panel vectors) spilled the same way.
  */
 final class NarrowTileKernel {
 
@@ -87,7 +94,7 @@ final class NarrowTileKernel {
             c51 = c51.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 5 * NR + 1 * LANES));
         }
         if (toC) {
-            // straight into C: a tile's stores spread between kernels drain while the next one computes
+            // straight into C, without a copy through the scratch column
             c00.intoArray(c, cIndex + 0 * ldc);
             c01.intoArray(c, cIndex + 0 * ldc + LANES);
             c10.intoArray(c, cIndex + 1 * ldc);
