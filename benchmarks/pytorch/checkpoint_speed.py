@@ -5,8 +5,9 @@ Writes OpenAI's ViT-B/32 architecture with random weights as an OpenAI-layout sa
 size: preprocessing is only a conversion, so both sides encode the same pixels). Then:
 
 - PyTorch (float32, CPU, the given threads, OpenBLAS loaded first as benchmark.py does): the time
-  to read the file and load_state_dict(strict=True), the time of encode_image on the 16 images,
-  first call and median of the next ones, no gradients;
+  to read the file and load_state_dict(strict=True), the time of encode_image on the 16 images and
+  of encode_text on 16 texts of all 77 positions, first call and median of the next ones, no
+  gradients (clip-engine's warm figures for the same shapes come from EncodingBenchmark);
 - clip-engine: `embed --checkpoint FILE --images DIR,DIR,... --batch-size 16` on the same images
   repeated, under /usr/bin/time for the peak resident memory; it prints how long reading the model
   took and the images per second of reading, decoding and encoding them (the first batch, with the
@@ -117,6 +118,19 @@ def main():
     warm = statistics.median(times[1:])
     say(f"PyTorch: read + load_state_dict {torch_load:.2f} s; encode {IMAGES} images: first {times[0]:.2f} s, "
         f"median of next {args.torch_runs} {warm:.3f} s = {IMAGES / warm:.1f} images/s")
+    # 16 texts that fill all 77 positions (random ids, end-of-text last): PyTorch computes every
+    # position of every text whatever its length, so this is also its time for short captions
+    ids = torch.randint(1, 49406, (IMAGES, 77), generator=torch.Generator().manual_seed(0))
+    ids[:, 0], ids[:, -1] = 49406, 49407
+    text_times = []
+    with torch.no_grad():
+        for _ in range(1 + args.torch_runs):
+            start = time.perf_counter()
+            model.encode_text(ids)
+            text_times.append(time.perf_counter() - start)
+    text_warm = statistics.median(text_times[1:])
+    say(f"PyTorch: encode {IMAGES} texts of 77 tokens: first {text_times[0]:.2f} s, "
+        f"median of next {args.torch_runs} {text_warm:.3f} s = {IMAGES / text_warm:.1f} texts/s")
 
     out = os.path.join(args.work, "embeddings.safetensors")
     command = (["/usr/bin/time", "-f", "peak resident %M KB, %e s wall"] + shlex.split(args.clip_engine)
