@@ -147,16 +147,16 @@ public final class TimingBackend extends ForwardingBackend {
     @Override
     public void attention(int sequences, int length, int heads, int headWidth, boolean causal, float[] qkv,
                           float[] probs, float[] out) {
-        timed(causal ? "attention (causal)" : "attention", attentionFlops(sequences, length, heads, headWidth), () -> delegate.attention(sequences, length, heads, headWidth, causal, qkv, probs, out));
+        timed(causal ? "attention (causal)" : "attention", attentionFlops(sequences, length, heads, headWidth),
+                () -> delegate.attention(sequences, length, heads, headWidth, causal, qkv, probs, out));
     }
 
     @Override
     public void attentionBackward(int sequences, int length, int heads, int headWidth, boolean causal, float[] qkv,
                                   float[] probs, float[] dOut, float[] dQkv) {
-        long start = System.nanoTime();
-        delegate.attentionBackward(sequences, length, heads, headWidth, causal, qkv, probs, dOut, dQkv);
-        record(causal ? "attentionBackward (causal)" : "attentionBackward", start,
-                2 * attentionFlops(sequences, length, heads, headWidth));
+        timed(causal ? "attentionBackward (causal)" : "attentionBackward",
+                2 * attentionFlops(sequences, length, heads, headWidth),
+                () -> delegate.attentionBackward(sequences, length, heads, headWidth, causal, qkv, probs, dOut, dQkv));
     }
 
     @Override
@@ -168,7 +168,8 @@ public final class TimingBackend extends ForwardingBackend {
     @Override
     public void adamwStep(int n, float[] w, float[] g, float[] m, float[] v, float lr, float beta1, float beta2,
                           float eps, float weightDecay, float biasCorrection1, float biasCorrection2) {
-        timed("adamwStep", 0, () -> delegate.adamwStep(n, w, g, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2));
+        timed("adamwStep", 0, () -> delegate.adamwStep(n, w, g, m, v, lr, beta1, beta2, eps, weightDecay,
+                biasCorrection1, biasCorrection2));
     }
 
     /**
