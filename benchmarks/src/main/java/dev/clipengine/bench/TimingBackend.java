@@ -131,7 +131,8 @@ public final class TimingBackend extends ForwardingBackend {
     @Override
     public void layerNormBackward(int rows, int cols, float[] x, float[] gamma, float[] mean, float[] rstd,
                                   float[] dy, float[] dx, float[] dGamma, float[] dBeta) {
-        timed("layerNormBackward", 0, () -> delegate.layerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dGamma, dBeta));
+        timed("layerNormBackward", 0,
+                () -> delegate.layerNormBackward(rows, cols, x, gamma, mean, rstd, dy, dx, dGamma, dBeta));
     }
 
     @Override
