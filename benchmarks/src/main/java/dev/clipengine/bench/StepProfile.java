@@ -7,13 +7,14 @@ import java.util.Locale;
  * Where a training step's time goes: a few warm steps of a benchmark model with every backend call
  * timed ({@link TimingBackend}), printed as a table of operators (and of {@code sgemm} by shape),
  * longest first, with each one's share of the step and, for products and attention, its GFLOPS.
- * JMH times whole steps more carefully ({@code TrainingStepBenchmark}); this says which operator to
- * work on.
+ * With {@code --encode}, the step is encoding the batch's images and captions (captions of the
+ * whole context) without gradients instead. JMH times whole steps more carefully
+ * ({@code TrainingStepBenchmark}, {@code EncodingBenchmark}); this says which operator to work on.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp benchmarks/target/benchmarks.jar dev.clipengine.bench.StepProfile \
- *     [--model vit-bench] [--backend vector] [--threads 2] [--batch 256] [--warmup 3] [--steps 5]
+ *     [--model vit-bench] [--backend vector] [--threads 2] [--batch 256] [--warmup 3] [--steps 5] [--encode]
  * </pre>
  */
 public final class StepProfile {
@@ -28,7 +29,13 @@ public final class StepProfile {
         int batch = BenchmarkModels.BATCH_SIZE;
         int warmup = 3;
         int steps = 5;
+        boolean encode = false;
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--encode")) {
+                encode = true;
+                i--;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 usage("a value is missing after " + args[i]);
             }
@@ -45,19 +52,21 @@ public final class StepProfile {
         }
         try (TimingBackend timing = new TimingBackend(BenchmarkSetup.backend(backendName, threads))) {
             TrainingStep step = new TrainingStep(BenchmarkModels.config(model), timing, batch, 0);
-            for (int i = 0; i < warmup; i++) {
+            Runnable work = encode ? step::encode : () -> {
                 step.run();
+                // restart() only copies arrays: outside the backend, so it is not in the table
                 step.restart();
+            };
+            for (int i = 0; i < warmup; i++) {
+                work.run();
             }
             timing.reset();
             long start = System.nanoTime();
             for (int i = 0; i < steps; i++) {
-                step.run();
-                // restart() only copies arrays: outside the backend, so it is not in the table
-                step.restart();
+                work.run();
             }
             double seconds = (System.nanoTime() - start) / 1e9 / steps;
-            print(model, timing, batch, steps, seconds);
+            print((encode ? "encoding, " : "training, ") + model, timing, batch, steps, seconds);
         }
     }
 
@@ -95,7 +104,7 @@ public final class StepProfile {
 
     private static void usage(String problem) {
         System.err.println("StepProfile: " + problem
-                + " (options: --model NAME --backend NAME --threads N --batch N --warmup N --steps N)");
+                + " (options: --model NAME --backend NAME --threads N --batch N --warmup N --steps N --encode)");
         System.exit(2);
     }
 }
