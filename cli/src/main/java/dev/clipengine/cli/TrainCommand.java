@@ -107,13 +107,14 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingOptions options = checkOptions();
+        checkOptions();
         Outputs outputs = planOutputs();
 
         TrainingFlags.Prepared prepared;
         try (LoadingProgress loading = new LoadingProgress(out, quiet, "loading " + DataSources.shortName(flags.data))) {
             prepared = flags.prepare(err, loading);
         }
+        TrainingOptions options = flags.trainingOptions(prepared.defaults());
         TrainingCheckpoint.Contents resumed = prepared.resumed();
         DataSources.TrainingData trainingData = prepared.data();
         PairDataset dataset = trainingData.pairs();
@@ -186,9 +187,9 @@ public final class TrainCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The run's options, each checked in range. */
-    private TrainingOptions checkOptions() {
-        TrainingOptions options = flags.trainingOptions(spec);
+    /** Checks the options given, each in range, before anything is read. */
+    private void checkOptions() {
+        flags.check(spec);
         computeOptions.threadCount();
         Options.range("--keep", keep, 0, 1_000_000);
         Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
@@ -199,7 +200,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (noPictures && report != null) {
             throw new BadInputException("--report DIR says where the pictures go; --no-pictures draws none: give one");
         }
-        return options;
     }
 
     private Outputs planOutputs() {
