@@ -13,7 +13,7 @@ public enum SearchMethod {
     AUTO, EXACT, HNSW;
 
     /** The size from which {@link #AUTO} takes the graph, and {@code index} stores one. */
-    public static final int HNSW_FROM = 200_000;
+    public static final int HNSW_FROM = 100_000;
 
     /** A search ready to answer queries, and how its graph came about, when it has one. */
     public record Opened(ImageSearch search, String how) {}
