@@ -132,7 +132,7 @@ public final class IndexCommand implements Callable<Integer> {
             console.printf("%d images in %s (%d unreadable skipped)%n", index.size(), out, unreadable.size());
         }
         Path graph = HnswSearch.folderBeside(out);
-        if ((hnsw == null ? SearchMethod.AUTO.usesGraph(index.size()) : hnsw) && !hasGraph(index, graph)) {
+        if ((hnsw == null ? SearchMethod.AUTO.usesGraph(index) : hnsw) && !hasGraph(index, graph)) {
             started = System.nanoTime();
             try {
                 HnswSearch.write(index, graph);

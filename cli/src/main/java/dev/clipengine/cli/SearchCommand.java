@@ -103,6 +103,10 @@ public final class SearchCommand implements Callable<Integer> {
         Options.range("--candidates", candidates, 1, 100_000);
         IndexFile index = IndexFile.read(indexFile);
         Path modelPath = checkpoint != null ? checkpoint : Path.of(index.model().source());
+        if (checkpoint == null && !java.nio.file.Files.exists(modelPath)) {
+            throw new BadInputException(indexFile + " was made with the model " + modelPath
+                    + ", which is not there any more: give its new place with --checkpoint");
+        }
         ClipModel model = Checkpoints.load(modelPath);
         index.model().requireSameAs(ModelIdentity.of(model, modelPath), indexFile);
         List<Hit> hits;

@@ -127,6 +127,16 @@ class IndexSearchCommandTest {
         assertOneLine(TrainCommandTest.run("index", photos.toString(), "--checkpoint", other.toString(), "--out",
                 index.toString()), "indexed with another model");
 
+        Path moved = dir.resolve("moved.safetensors");
+        Files.copy(model, moved);
+        Path movedIndex = dir.resolve("moved.index");
+        assertEquals(0, TrainCommandTest.run("index", photos.toString(), "--checkpoint", moved.toString(), "--out",
+                movedIndex.toString()).status());
+        Files.delete(moved);
+        assertOneLine(TrainCommandTest.run("search", movedIndex.toString(), "a cat"), "is not there any more");
+        assertEquals(0, TrainCommandTest.run("search", movedIndex.toString(), "a cat", "--checkpoint",
+                model.toString()).status(), "the same model from another file");
+
         byte[] whole = Files.readAllBytes(index);
         Files.write(index, Arrays.copyOf(whole, whole.length / 2));
         assertOneLine(TrainCommandTest.run("search", index.toString(), "a cat"), index.toString());

@@ -41,14 +41,20 @@ public final class HnswSearch implements ImageSearch {
     /** Images the graph search looks for before exact rescoring: its beam width, at least k. */
     public static final int DEFAULT_CANDIDATES = 100;
 
+    /** The longest embedding Lucene's vector fields take. */
+    public static final int MAX_DIM = 1024;
+
     private static final String VECTOR = "embedding";
     private static final String ROW = "row";
     private static final String INDEX_ID = "clip-engine-index-id";
-    /** Held so the level set on it stays: Lucene says at INFO which vector instructions it found. */
+    /**
+     * Held so the level set on it stays: Lucene says at INFO which vector instructions it found,
+     * and warns when the Vector API is not enabled, which the command line already says.
+     */
     private static final Logger LUCENE_VECTORS = Logger.getLogger("org.apache.lucene.internal.vectorization");
 
     static {
-        LUCENE_VECTORS.setLevel(Level.WARNING);
+        LUCENE_VECTORS.setLevel(Level.SEVERE);
     }
 
     private final IndexFile index;
@@ -128,6 +134,10 @@ public final class HnswSearch implements ImageSearch {
     }
 
     private static void build(IndexFile index, Directory directory) throws IOException {
+        if (index.dim() > MAX_DIM) {
+            throw new BadInputException("an HNSW graph takes embeddings of at most " + MAX_DIM + " values, and this "
+                    + "index's have " + index.dim() + ": search it exactly");
+        }
         IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE)
                 .setRAMBufferSizeMB(256);
         int dim = index.dim();

@@ -18,9 +18,12 @@ public enum SearchMethod {
     /** A search ready to answer queries, and how its graph came about, when it has one. */
     public record Opened(ImageSearch search, String how) {}
 
-    /** True when this method, for an index of {@code size} images, searches a graph. */
-    public boolean usesGraph(int size) {
-        return this == HNSW || (this == AUTO && size >= HNSW_FROM);
+    /**
+     * True when this method searches the index through a graph. Left to choose, it never takes
+     * one for embeddings longer than a graph holds.
+     */
+    public boolean usesGraph(IndexFile index) {
+        return this == HNSW || (this == AUTO && index.size() >= HNSW_FROM && index.dim() <= HnswSearch.MAX_DIM);
     }
 
     /**
@@ -28,7 +31,7 @@ public enum SearchMethod {
      * this version of the index, else one built in memory.
      */
     public Opened open(IndexFile index, Path indexFile, Backend backend, int candidates) {
-        if (!usesGraph(index.size())) {
+        if (!usesGraph(index)) {
             return new Opened(new ExactSearch(index, backend), "exact: one matrix product over every image");
         }
         Path folder = HnswSearch.folderBeside(indexFile);

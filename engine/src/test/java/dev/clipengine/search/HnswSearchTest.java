@@ -1,5 +1,6 @@
 package dev.clipengine.search;
 
+import dev.clipengine.BadInputException;
 import dev.clipengine.kernels.Backend;
 import dev.clipengine.kernels.Backends;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HnswSearchTest {
@@ -44,6 +46,15 @@ class HnswSearchTest {
             // random directions in 32 dimensions are the hard case for a graph; real embeddings cluster
             assertTrue(recall >= 0.95, "recall@10 " + recall);
         }
+    }
+
+    @Test
+    void refusesEmbeddingsLongerThanLuceneTakes() {
+        int dim = HnswSearch.MAX_DIM + 1;
+        IndexFile index = RandomIndexes.of(RandomIndexes.unitRows(new Random(5), 2, dim), dim);
+        BadInputException e = assertThrows(BadInputException.class, () -> HnswSearch.inMemory(index, 10));
+        assertTrue(e.getMessage().contains("at most 1024 values") && e.getMessage().contains("search it exactly"),
+                e.getMessage());
     }
 
     @Test
