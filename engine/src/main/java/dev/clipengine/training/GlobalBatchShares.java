@@ -5,7 +5,7 @@ package dev.clipengine.training;
  * worker, in order: share p holds pairs {@code [start(p), start(p + 1))}, sizes differing by at
  * most one. Concatenating the shares' embeddings in share order gives the global batch's.
  */
-public record GlobalBatchShares(int count, int shares) {
+public record GlobalBatchShares(int count, int shares) implements java.io.Serializable {
 
     public GlobalBatchShares {
         if (shares < 1 || count < shares) {

@@ -43,8 +43,21 @@ public final class ShareWorker {
 
     /** Encodes the pairs {@code indices} of {@code pairs} (whose epoch the caller has started). */
     public Embeddings encode(EncodedPairs pairs, int[] indices) {
+        fill(pairs, indices);
+        return encode();
+    }
+
+    /**
+     * Puts the pairs {@code indices} of {@code pairs} in the share's batch; apart from {@link
+     * #encode()} so that workers sharing one set of pairs need to hold it only while filling.
+     */
+    public void fill(EncodedPairs pairs, int[] indices) {
         pairs.fill(batch, indices, 0, indices.length);
-        int values = indices.length * embedDim;
+    }
+
+    /** Encodes the share last {@linkplain #fill filled}. */
+    public Embeddings encode() {
+        int values = batch.size() * embedDim;
         float[] texts = java.util.Arrays.copyOf(graph.encodeTexts(batch), values);
         float[] images = java.util.Arrays.copyOf(graph.encodeImages(batch), values);
         return new Embeddings(images, texts);

@@ -26,6 +26,11 @@ public interface StepEngine extends AutoCloseable {
     /** Writes the gradient of the last {@link #forward}'s loss into the trainer's graph's gradients. */
     void backward();
 
+    /** One line on where the steps' time went so far, or null where there is nothing to add. */
+    default String timeReport() {
+        return null;
+    }
+
     /** Releases what the engine holds beyond the trainer's graph (workers, connections). */
     @Override
     default void close() {
