@@ -1,6 +1,9 @@
 package dev.clipengine.spark;
 
 import dev.clipengine.BadInputException;
+import dev.clipengine.model.ClipModel;
+import dev.clipengine.model.TransformerConfig;
+import dev.clipengine.text.ClipBpe;
 import dev.clipengine.training.DistributedEngineProvider;
 import dev.clipengine.training.DistributedTraining;
 import dev.clipengine.training.StepEngine;
@@ -26,6 +29,12 @@ public final class SparkEngineProvider implements DistributedEngineProvider {
         if (training.partitions() < 1 || training.partitions() > training.options().batchSize()) {
             throw new BadInputException("--partitions must be 1.." + training.options().batchSize()
                     + " (the batch size), got " + training.partitions());
+        }
+        ClipModel model = training.graph().model();
+        if (model.config() instanceof TransformerConfig t && TransformerConfig.CLIP_BPE.equals(t.tokenizer())
+                && model.clipBpe() != ClipBpe.openAi()) {
+            throw new BadInputException("--spark: this model's byte-pair vocabulary is its own (from a Hugging Face "
+                    + "folder), which the executors do not get: train it in one process");
         }
         // one context per JVM, stopped by Spark's own shutdown hook: a second run in this JVM shares it
         SparkContext context;

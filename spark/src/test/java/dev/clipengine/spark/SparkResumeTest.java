@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,14 +86,12 @@ class SparkResumeTest {
         Path config = Files.writeString(dir.resolve("config.json"), CONFIG);
         Path data = tsv(dir.resolve("data"), 64);
         Path whole = dir.resolve("whole/model.safetensors");
-        Files.createDirectories(whole.getParent());
-        long start = System.nanoTime();
-        String report = run(args(data, whole, "--model", config.toString()));
-        assertTrue(report.contains("spark:     " + TestRuns.MASTER), report);
-
-        System.out.printf("uninterrupted: %.1f s%n", (System.nanoTime() - start) / 1e9);
         Path killed = dir.resolve("killed/model.safetensors");
+        Files.createDirectories(whole.getParent());
         Files.createDirectories(killed.getParent());
+
+        // the run to kill starts first, in a JVM of its own, and is killed by a watcher as soon as
+        // its first checkpoint is there, while this JVM trains the uninterrupted run
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // this JVM's options: the Vector API, and Spark's opened packages
@@ -101,13 +101,20 @@ class SparkResumeTest {
         Process driver = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("killed.log").toFile()).start();
         Path firstCheckpoint = killed.getParent().resolve(TrainingCheckpoint.fileName(4));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(firstCheckpoint) && driver.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(driver.isAlive(), "the driver is still training when killed:\n"
+        CompletableFuture<Boolean> killedWhileTraining = CompletableFuture.supplyAsync(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(firstCheckpoint) && driver.isAlive() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            boolean training = driver.isAlive();
+            driver.destroyForcibly();  // SIGKILL: no shutdown hook, no last checkpoint
+            return training;
+        });
+
+        String report = run(args(data, whole, "--model", config.toString()));
+        assertTrue(report.contains("spark:     " + TestRuns.MASTER), report);
+        assertTrue(killedWhileTraining.get(), "the driver was still training when killed:\n"
                 + Files.readString(dir.resolve("killed.log")));
-        driver.destroyForcibly();  // SIGKILL: no shutdown hook, no last checkpoint
         driver.waitFor();
         assertTrue(!Files.exists(killed), "the killed run never got to save its model");
         Path newest;
@@ -116,11 +123,9 @@ class SparkResumeTest {
                     .max(Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString()
                             .replaceAll("\\D", "")))).orElseThrow();
         }
-        System.out.printf("killed after %.1f s%n", (System.nanoTime() - start) / 1e9);
         String resumed = run(args(data, killed, "--resume", newest.toString()));
         assertTrue(resumed.contains("resuming after step"), resumed);
 
-        System.out.printf("resumed from %s after %.1f s%n", newest.getFileName(), (System.nanoTime() - start) / 1e9);
         ClipModel expected = ModelFile.load(whole);
         ClipModel actual = ModelFile.load(killed);
         for (int t = 0; t < expected.tensors().size(); t++) {
