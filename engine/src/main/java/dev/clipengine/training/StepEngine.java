@@ -19,7 +19,9 @@ public interface StepEngine extends AutoCloseable {
 
     /**
      * The loss of one step's global batch: the training pairs {@code order[from .. from + count)}
-     * of epoch {@code epoch} (0-based), which {@code batch} holds when {@link #needsBatches()}.
+     * of epoch {@code epoch} (0-based), which {@code batch} holds when {@link #needsBatches()}. An
+     * engine that needs batches reads the batch alone: filling a step ahead, the trainer may
+     * already have drawn the next epoch's order.
      */
     double forward(Batch batch, long epoch, int[] order, int from, int count);
 
