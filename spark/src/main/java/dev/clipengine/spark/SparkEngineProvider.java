@@ -7,6 +7,7 @@ import dev.clipengine.text.ClipBpe;
 import dev.clipengine.training.DistributedEngineProvider;
 import dev.clipengine.training.DistributedTraining;
 import dev.clipengine.training.StepEngine;
+import dev.clipengine.training.Trainer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -39,7 +40,9 @@ public final class SparkEngineProvider implements DistributedEngineProvider {
         // one context per JVM, stopped by Spark's own shutdown hook: a second run in this JVM shares it
         SparkContext context;
         try {
-            context = SparkContext.getOrCreate(conf(training.master()));
+            SparkConf conf = conf(training.master());
+            shipOwnJars(conf, training);
+            context = SparkContext.getOrCreate(conf);
         } catch (RuntimeException e) {
             throw new BadInputException("--spark " + training.master() + ": Spark did not start: " + e.getMessage());
         }
@@ -51,6 +54,31 @@ public final class SparkEngineProvider implements DistributedEngineProvider {
                 + training.partitions() + " partitions of " + training.options().batchSize() / training.partitions()
                 + (training.options().batchSize() % training.partitions() == 0 ? "" : "+") + " pairs");
         return new SparkStepEngine(JavaSparkContext.fromSparkContext(context), training, hook);
+    }
+
+    /**
+     * Adds to {@code spark.jars} the jars of clip-engine's classes the executors run (the engine,
+     * the trainer's, the pairs source's), unless already listed: {@code spark-submit} ships the
+     * application jar only, and a driver started with {@code java} ships nothing. Classes loaded from
+     * folders (the tests') are not shipped; a local master needs none.
+     */
+    private static void shipOwnJars(SparkConf conf, DistributedTraining training) {
+        if (training.master().startsWith("local")) {
+            return;
+        }
+        java.util.Set<String> jars = new java.util.LinkedHashSet<>();
+        for (String jar : conf.get("spark.jars", "").split(",")) {
+            if (!jar.isBlank()) {
+                jars.add(jar);
+            }
+        }
+        for (Class<?> type : java.util.List.of(SparkEngineProvider.class, Trainer.class, training.pairs().getClass())) {
+            scala.Option<String> jar = SparkContext.jarOfClass(type);
+            if (jar.isDefined()) {
+                jars.add(jar.get());
+            }
+        }
+        conf.set("spark.jars", String.join(",", jars));
     }
 
     /**
