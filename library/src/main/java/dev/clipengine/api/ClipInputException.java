@@ -1,0 +1,19 @@
+package dev.clipengine.api;
+
+/**
+ * Input the caller can fix: a model file that is missing, corrupt or of an unknown layout, an
+ * image that cannot be decoded or is too large, a caption with no known word, an unknown
+ * backend. Its message is one line saying what is wrong and where.
+ */
+public class ClipInputException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ClipInputException(String message) {
+        super(message);
+    }
+
+    public ClipInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
