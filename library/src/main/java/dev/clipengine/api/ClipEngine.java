@@ -53,7 +53,13 @@ public final class ClipEngine implements AutoCloseable {
         this.info = info;
     }
 
-    /** The model at {@code path} on the default options; see {@link #open(Path, EngineOptions)}. */
+    /**
+     * Loads a model on the default options ({@link EngineOptions#defaults()}).
+     *
+     * @param path the model's file or folder; see {@link #open(Path, EngineOptions)}
+     * @return the engine, to be closed
+     * @throws ClipInputException when the model cannot be read
+     */
     public static ClipEngine open(Path path) {
         return open(path, EngineOptions.defaults());
     }
@@ -64,6 +70,9 @@ public final class ClipEngine implements AutoCloseable {
      * open_clip hub folder, or a Hugging Face {@code CLIPModel} folder. The layout is told from
      * the file's content.
      *
+     * @param path    the model's file or folder
+     * @param options how to compute
+     * @return the engine, to be closed
      * @throws ClipInputException when the model cannot be read or the backend cannot run
      */
     public static ClipEngine open(Path path, EngineOptions options) {
@@ -82,33 +91,65 @@ public final class ClipEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * What the model is and how it runs.
+     *
+     * @return the model's description
+     */
     public ModelInfo info() {
         return info;
     }
 
-    /** The length of every embedding. */
+    /**
+     * The length of every embedding.
+     *
+     * @return the model's embedding dimension
+     */
     public int dimension() {
         return info.dimension();
     }
 
-    /** The embedding of a PNG or JPEG file. */
+    /**
+     * The embedding of a PNG or JPEG file.
+     *
+     * @param file the image file
+     * @return its unit-length embedding
+     * @throws ClipInputException when the file is missing, not a PNG or JPEG, corrupt or too large
+     */
     public float[] embedImage(Path file) {
         return embedImageFiles(List.of(file))[0];
     }
 
-    /** The embedding of an image in memory (grey or RGB, with or without alpha). */
+    /**
+     * The embedding of an image in memory, resized as its file would be.
+     *
+     * @param image a grey or RGB image, with or without alpha
+     * @return its unit-length embedding
+     * @throws ClipInputException when the image has other colours (e.g. CMYK)
+     */
     public float[] embedImage(BufferedImage image) {
         return embedImages(List.of(image))[0];
     }
 
-    /** The embedding of a PNG or JPEG file's bytes. */
+    /**
+     * The embedding of a PNG or JPEG file's bytes.
+     *
+     * @param encoded the file's bytes
+     * @return its unit-length embedding
+     * @throws ClipInputException when the bytes are no PNG or JPEG, are corrupt, or the image is too
+     *                            large
+     */
     public float[] embedImage(byte[] encoded) {
         return embedImageBytes(List.of(encoded))[0];
     }
 
     /**
-     * The embeddings of PNG or JPEG files, in their order: {@code [files][dimension]}. Files beyond
-     * the first batch are decoded on a few threads of the engine's while earlier batches encode.
+     * The embeddings of PNG or JPEG files. Files beyond the first batch are decoded on a few
+     * threads of their own while earlier batches encode.
+     *
+     * @param files the image files
+     * @return their unit-length embeddings, in their order: {@code [files][dimension]}
+     * @throws ClipInputException naming the first file that cannot be read
      */
     public float[][] embedImageFiles(List<Path> files) {
         List<Path> checked = List.copyOf(files);
@@ -124,7 +165,13 @@ public final class ClipEngine implements AutoCloseable {
         });
     }
 
-    /** The embeddings of images in memory, in their order: {@code [images][dimension]}. */
+    /**
+     * The embeddings of images in memory, as {@link #embedImage(BufferedImage)}.
+     *
+     * @param images grey or RGB images
+     * @return their unit-length embeddings, in their order: {@code [images][dimension]}
+     * @throws ClipInputException naming the first image that cannot be used
+     */
     public float[][] embedImages(List<BufferedImage> images) {
         List<BufferedImage> checked = List.copyOf(images);
         int[] next = {0};
@@ -139,7 +186,13 @@ public final class ClipEngine implements AutoCloseable {
         });
     }
 
-    /** The embeddings of PNG or JPEG files' bytes, in their order: {@code [images][dimension]}. */
+    /**
+     * The embeddings of PNG or JPEG files' bytes, as {@link #embedImage(byte[])}.
+     *
+     * @param encodedImages each file's bytes
+     * @return their unit-length embeddings, in their order: {@code [images][dimension]}
+     * @throws ClipInputException naming the first image (by its position) that cannot be decoded
+     */
     public float[][] embedImageBytes(List<byte[]> encodedImages) {
         List<byte[]> checked = List.copyOf(encodedImages);
         int[] next = {0};
@@ -153,12 +206,25 @@ public final class ClipEngine implements AutoCloseable {
         });
     }
 
-    /** The embedding of a text. */
+    /**
+     * The embedding of a text; a text longer than the model's context is cut, as CLIP does.
+     *
+     * @param text the text
+     * @return its unit-length embedding
+     * @throws ClipInputException when the model's word vocabulary knows no word of it (the models
+     *                            trained here on their own words; CLIP's tokenizer takes any text)
+     */
     public float[] embedText(String text) {
         return embedTexts(List.of(text))[0];
     }
 
-    /** The embeddings of texts, in their order: {@code [texts][dimension]}. */
+    /**
+     * The embeddings of texts, as {@link #embedText(String)}.
+     *
+     * @param texts the texts
+     * @return their unit-length embeddings, in their order: {@code [texts][dimension]}
+     * @throws ClipInputException naming the first text the model cannot tokenize
+     */
     public float[][] embedTexts(List<String> texts) {
         List<String> checked = List.copyOf(texts);
         encoders.requireOpen();
@@ -172,7 +238,13 @@ public final class ClipEngine implements AutoCloseable {
         return rows;
     }
 
-    /** A zero-shot classifier over {@code labels}, each put in {@link #DEFAULT_TEMPLATE}. */
+    /**
+     * A zero-shot classifier over {@code labels}, each put in {@link #DEFAULT_TEMPLATE}.
+     *
+     * @param labels the labels
+     * @return the classifier, its labels encoded
+     * @throws IllegalArgumentException when there is no label or a label is blank
+     */
     public ZeroShotClassifier classifier(List<String> labels) {
         return classifier(labels, List.of(DEFAULT_TEMPLATE));
     }
@@ -183,6 +255,9 @@ public final class ClipEngine implements AutoCloseable {
      * embeddings. The labels are encoded here, once; classifying an image then costs one image
      * encoding.
      *
+     * @param labels    the labels, in the order {@link ZeroShotClassifier#labels()} keeps
+     * @param templates prompts with {@code {}} where the label goes, e.g. {@code "a photo of a {}."}
+     * @return the classifier, its labels encoded
      * @throws IllegalArgumentException when there is no label, a label is blank, there is no
      *                                  template or a template lacks {@code {}}
      */

@@ -9,10 +9,21 @@ public class ClipInputException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An error of the caller's input.
+     *
+     * @param message one line saying what is wrong and where
+     */
     public ClipInputException(String message) {
         super(message);
     }
 
+    /**
+     * An error of the caller's input, found by another part.
+     *
+     * @param message one line saying what is wrong and where
+     * @param cause   the failure that found it
+     */
     public ClipInputException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -39,23 +39,51 @@ public record EngineOptions(String backend, int threads, int concurrency, int ma
         }
     }
 
-    /** The default backend, every core, one encoder, batches of 32. */
+    /**
+     * The default backend, every core, one encoder, batches of 32.
+     *
+     * @return the default options
+     */
     public static EngineOptions defaults() {
         return new EngineOptions(null, 0, 1, 32);
     }
 
+    /**
+     * These options with another backend.
+     *
+     * @param name the backend's name, or null for the default
+     * @return the changed options
+     */
     public EngineOptions withBackend(String name) {
         return new EngineOptions(name, threads, concurrency, maxBatch);
     }
 
+    /**
+     * These options with another thread count.
+     *
+     * @param count threads each encoder computes with; 0 shares the cores
+     * @return the changed options
+     */
     public EngineOptions withThreads(int count) {
         return new EngineOptions(backend, count, concurrency, maxBatch);
     }
 
+    /**
+     * These options with another number of encoders.
+     *
+     * @param encoders how many callers encode at the same time
+     * @return the changed options
+     */
     public EngineOptions withConcurrency(int encoders) {
         return new EngineOptions(backend, threads, encoders, maxBatch);
     }
 
+    /**
+     * These options with another batch size.
+     *
+     * @param size images or texts an encoder takes at once
+     * @return the changed options
+     */
     public EngineOptions withMaxBatch(int size) {
         return new EngineOptions(backend, threads, concurrency, size);
     }

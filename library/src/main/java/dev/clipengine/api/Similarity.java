@@ -16,6 +16,9 @@ public final class Similarity {
      * The cosine of the angle between {@code a} and {@code b}, summed in double precision. For the
      * engine's embeddings, which are unit vectors, it is their dot product.
      *
+     * @param a one vector
+     * @param b another, of the same length
+     * @return their cosine, from -1 to 1
      * @throws IllegalArgumentException when the lengths differ or either vector is zero
      */
     public static double cosine(float[] a, float[] b) {
@@ -36,7 +39,14 @@ public final class Similarity {
         return dot / Math.sqrt(aa * bb);
     }
 
-    /** As {@link #nearest(float[], List, int)}, for the rows of an array. */
+    /**
+     * As {@link #nearest(float[], List, int)}, for the rows of an array.
+     *
+     * @param query      the vector searched for
+     * @param candidates the vectors searched, each of the query's length
+     * @param k          how many to return, at most
+     * @return the nearest candidates, most similar first
+     */
     public static List<Match> nearest(float[] query, float[][] candidates, int k) {
         return nearest(query, Arrays.asList(candidates), k);
     }
@@ -45,6 +55,12 @@ public final class Similarity {
      * The {@code k} candidates most similar to {@code query}, most similar first (ties by lower
      * index); fewer when there are fewer candidates. A linear scan: for millions of candidates
      * use an index.
+     *
+     * @param query      the vector searched for
+     * @param candidates the vectors searched, each of the query's length
+     * @param k          how many to return, at most
+     * @return the nearest candidates, most similar first
+     * @throws IllegalArgumentException when k is not positive or a length differs
      */
     public static List<Match> nearest(float[] query, List<float[]> candidates, int k) {
         if (k < 1) {

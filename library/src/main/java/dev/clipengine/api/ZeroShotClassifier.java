@@ -26,12 +26,21 @@ public final class ZeroShotClassifier {
         this.logitScale = logitScale;
     }
 
-    /** The labels, in the order given. */
+    /**
+     * The labels, in the order given.
+     *
+     * @return the labels
+     */
     public List<String> labels() {
         return labels;
     }
 
-    /** A copy of label {@code index}'s embedding (unit length). */
+    /**
+     * A label's embedding: the normalised mean of its prompts' embeddings.
+     *
+     * @param index the label's position in {@link #labels()}
+     * @return a copy of its unit-length embedding
+     */
     public float[] labelEmbedding(int index) {
         return labelEmbeddings[index].clone();
     }
@@ -39,6 +48,8 @@ public final class ZeroShotClassifier {
     /**
      * Every label's score for an image's embedding, most probable first (ties in label order).
      *
+     * @param imageEmbedding an embedding from the engine that made this classifier
+     * @return every label's score, most probable first
      * @throws IllegalArgumentException when the embedding is not of the model's dimension
      */
     public List<LabelScore> classify(float[] imageEmbedding) {
@@ -68,17 +79,35 @@ public final class ZeroShotClassifier {
         return scores;
     }
 
-    /** Every label's score for a PNG or JPEG file, most probable first. */
+    /**
+     * Every label's score for a PNG or JPEG file.
+     *
+     * @param imageFile the image file
+     * @return every label's score, most probable first
+     * @throws ClipInputException when the file cannot be read as an image
+     */
     public List<LabelScore> classify(Path imageFile) {
         return classify(engine.embedImage(imageFile));
     }
 
-    /** Every label's score for an image in memory, most probable first. */
+    /**
+     * Every label's score for an image in memory.
+     *
+     * @param image a grey or RGB image
+     * @return every label's score, most probable first
+     * @throws ClipInputException when the image has other colours
+     */
     public List<LabelScore> classify(BufferedImage image) {
         return classify(engine.embedImage(image));
     }
 
-    /** Every label's score for a PNG or JPEG file's bytes, most probable first. */
+    /**
+     * Every label's score for a PNG or JPEG file's bytes.
+     *
+     * @param encodedImage the file's bytes
+     * @return every label's score, most probable first
+     * @throws ClipInputException when the bytes cannot be decoded as an image
+     */
     public List<LabelScore> classify(byte[] encodedImage) {
         return classify(engine.embedImage(encodedImage));
     }
