@@ -11,7 +11,7 @@ import java.io.PrintWriter;
 @Command(name = "clip-engine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains and evaluates CLIP models in pure Java.",
         subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, EmbedCommand.class,
-                TokenizeCommand.class, ExportCommand.class,
+                TokenizeCommand.class, ExportCommand.class, ServeCommand.class,
                 CompareCommand.class,
                 WalkthroughCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

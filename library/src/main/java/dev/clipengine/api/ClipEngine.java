@@ -179,8 +179,8 @@ public final class ClipEngine implements AutoCloseable {
             List<Example> batch = new ArrayList<>(count);
             for (int i = 0; i < count; i++, next[0]++) {
                 BufferedImage image = checked.get(next[0]);
-                batch.add(example(ImageLoader.read(image, imageName(next[0], checked.size()), config().imageSize(),
-                        config().channels(), config().resampling())));
+                batch.add(example(ImageLoader.read(image, imageName(next[0], checked.size(), "in memory"),
+                        config().imageSize(), config().channels(), config().resampling())));
             }
             return batch;
         });
@@ -199,7 +199,7 @@ public final class ClipEngine implements AutoCloseable {
         return encodeImages(checked.size(), count -> {
             List<Example> batch = new ArrayList<>(count);
             for (int i = 0; i < count; i++, next[0]++) {
-                batch.add(example(ImageLoader.read(checked.get(next[0]), imageName(next[0], checked.size()),
+                batch.add(example(ImageLoader.read(checked.get(next[0]), imageName(next[0], checked.size(), "as bytes"),
                         config().imageSize(), config().channels(), config().resampling())));
             }
             return batch;
@@ -333,8 +333,9 @@ public final class ClipEngine implements AutoCloseable {
         return new Example(pixels, config().channels(), config().imageSize(), "", -1);
     }
 
-    private static String imageName(int index, int count) {
-        return count == 1 ? "the image" : "image " + (index + 1) + " of " + count;
+    /** How an error names an image that has no file name: "image 2 of 5: ...", "image given as bytes: ...". */
+    private static String imageName(int index, int count, String given) {
+        return count == 1 ? "given " + given : (index + 1) + " of " + count;
     }
 
     private void copyRows(float[] flat, float[][] rows, int from, int count) {

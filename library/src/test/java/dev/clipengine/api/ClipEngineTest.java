@@ -162,7 +162,7 @@ class ClipEngineTest {
     void badInputIsOneLine(@TempDir Path dir) throws IOException {
         ClipInputException image = assertThrows(ClipInputException.class,
                 () -> clip.embedImage(new byte[] {1, 2, 3, 4}));
-        assertEquals("image the image: not a PNG or JPEG image", image.getMessage());
+        assertEquals("image given as bytes: not a PNG or JPEG image", image.getMessage());
         ClipInputException second = assertThrows(ClipInputException.class,
                 () -> clip.embedImageBytes(List.of(Files.readAllBytes(Fixture.images().getFirst()), new byte[10])));
         assertTrue(second.getMessage().contains("image 2 of 2"), second.getMessage());
