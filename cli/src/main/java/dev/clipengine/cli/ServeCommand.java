@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,11 @@ public final class ServeCommand implements Callable<Integer> {
         ServerOptions serverOptions = new ServerOptions(host, port, token, maxBodyMegabytes * 1_048_576L,
                 maxImageMegapixels * 1_000_000L, maxItems, queue, shutdownSeconds);
         try (ClipEngine engine = open(engineOptions)) {
+            // one text and one image through every code path before the first client's request, so
+            // that it does not wait for the tokenizer's tables to load and the first compilations
+            engine.embedText("a photo");
+            engine.embedImage(new BufferedImage(engine.info().imageSize(), engine.info().imageSize(),
+                    BufferedImage.TYPE_INT_RGB));
             ClipServer server;
             try {
                 server = ClipServer.start(engine, serverOptions, err);
