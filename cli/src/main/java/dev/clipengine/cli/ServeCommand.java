@@ -101,6 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
         ServerOptions serverOptions = new ServerOptions(host, port, token, maxBodyMegabytes * 1_048_576L,
                 maxImageMegapixels * 1_000_000L, maxItems, queue, shutdownSeconds);
         try (ClipEngine engine = open(engineOptions)) {
+            if (compute.backend == null && !engine.info().backend().equals("vector")) {
+                ComputeOptions.noteScalarFallback(err);
+            }
             // one text and one image through every code path before the first client's request, so
             // that it does not wait for the tokenizer's tables to load and the first compilations
             engine.embedText("a photo");

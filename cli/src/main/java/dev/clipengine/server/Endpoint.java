@@ -38,7 +38,10 @@ abstract class Endpoint implements HttpHandler {
         this.method = method;
     }
 
-    /** The answer to a request that passed every check; {@code body} is empty for a GET. */
+    /**
+     * The answer to a request that passed every check; {@code body} is empty for a GET, which
+     * takes no place in the bounded work.
+     */
     abstract ObjectNode answer(byte[] body);
 
     ServerOptions options() {
@@ -95,14 +98,16 @@ abstract class Endpoint implements HttpHandler {
     }
 
     private ObjectNode admitted(HttpExchange exchange) throws IOException {
+        if (method.equals("GET")) {
+            // nothing to encode: a health check is answered even when every place is taken
+            return answer(new byte[0]);
+        }
         if (!shared.admission().tryEnter()) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             throw new HttpError(503, "the server is busy: every encoder and queue place is taken; retry shortly");
         }
         try {
-            byte[] body = method.equals("GET") ? new byte[0]
-                    : RequestBody.read(exchange, shared.options().maxBodyBytes());
-            return answer(body);
+            return answer(RequestBody.read(exchange, shared.options().maxBodyBytes()));
         } finally {
             shared.admission().leave();
         }

@@ -176,6 +176,7 @@ class ClipServerTest {
             HttpResponse<String> busy = send(post("/embed", "{\"texts\": [\"a\"]}", TOKEN));
             assertError(503, "busy", busy);
             assertEquals("1", busy.headers().firstValue("Retry-After").orElseThrow());
+            assertEquals(200, send(get("/health", TOKEN)).statusCode(), "a health check is no work");
         } finally {
             server.admission().giveBack(taken);
         }
