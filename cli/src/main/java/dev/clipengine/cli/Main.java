@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 @Command(name = "clip-engine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains and evaluates CLIP models in pure Java.",
         subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, EmbedCommand.class,
+                IndexCommand.class, SearchCommand.class,
                 TokenizeCommand.class, ExportCommand.class, ServeCommand.class,
                 CompareCommand.class,
                 WalkthroughCommand.class, CommandLine.HelpCommand.class})

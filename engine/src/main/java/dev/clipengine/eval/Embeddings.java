@@ -54,17 +54,45 @@ public final class Embeddings {
      * the stream reads ahead on its own threads while each batch is encoded.
      */
     public static float[] ofImages(ClipGraph graph, dev.clipengine.data.ImageStream images, int batchSize) {
+        java.util.BitSet encoded = new java.util.BitSet(images.size());
+        float[] out = ofDecodedImages(graph, images, batchSize, encoded);
+        if (encoded.cardinality() != images.size()) {
+            throw new IllegalStateException("the stream's decoder gave up on an image without saying why");
+        }
+        return out;
+    }
+
+    /**
+     * The embeddings of the images a stream decodes, leaving out those its decoder gave up on
+     * (returned as {@code null}): {@code [decoded, dim]}, each row of length 1, in stream order.
+     * Bit i of {@code encoded} is set when the stream's image i has a row.
+     */
+    public static float[] ofDecodedImages(ClipGraph graph, dev.clipengine.data.ImageStream images, int batchSize,
+            java.util.BitSet encoded) {
         ModelConfig config = graph.model().config();
+        int dim = config.embedDim();
         int n = images.size();
-        float[] out = new float[n * config.embedDim()];
+        float[] out = new float[n * dim];
+        int rows = 0;
         Batch batch = new Batch(config, batchSize);
         for (int from = 0; from < n; from += batchSize) {
             int count = Math.min(batchSize, n - from);
-            batch.fillImages(images.next(count).stream().map(e -> e.pixels()).toList());
-            System.arraycopy(graph.encodeImages(batch), 0, out, from * config.embedDim(), count * config.embedDim());
+            List<byte[]> pixels = new java.util.ArrayList<>(count);
+            List<dev.clipengine.data.Example> decoded = images.next(count);
+            for (int i = 0; i < count; i++) {
+                if (decoded.get(i) != null) {
+                    pixels.add(decoded.get(i).pixels());
+                    encoded.set(from + i);
+                }
+            }
+            if (!pixels.isEmpty()) {
+                batch.fillImages(pixels);
+                System.arraycopy(graph.encodeImages(batch), 0, out, rows * dim, pixels.size() * dim);
+                rows += pixels.size();
+            }
         }
-        normalizeRows(out, n, config.embedDim());
-        return out;
+        normalizeRows(out, rows, dim);
+        return rows == n ? out : java.util.Arrays.copyOf(out, rows * dim);
     }
 
     /** The captions' embeddings, {@code [captions, dim]}, each row of length 1. */

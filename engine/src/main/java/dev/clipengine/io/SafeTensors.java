@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -42,7 +43,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Reads and writes the safetensors format (docs/formats.md) for float tensors: an 8-byte
+ * Reads and writes the safetensors format (docs/formats.md) for float tensors, and for the integer
+ * tensors ({@link IntegerTensor}) that carry what is not a weight: an 8-byte
  * little-endian header length, a JSON header padded with spaces to a multiple of 8 bytes, then the
  * tensors' little-endian row-major data back to back. The files are those of
  * {@code safetensors.torch.save_file} and {@code load_file}; which tensors a model file must hold is
@@ -81,9 +83,17 @@ public final class SafeTensors {
      *
      * @param metadata the {@code __metadata__} strings in header order, {@code sha256} included when
      *     the file has one (it was checked against the data before this was returned)
-     * @param tensors the tensors by name, in header order
+     * @param tensors the float tensors by name, in header order
+     * @param integers the {@code U8} and {@code I64} tensors by name, in header order
      */
-    public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {}
+    public record Contents(Map<String, String> metadata, Map<String, Tensor> tensors,
+            Map<String, IntegerTensor> integers) {
+
+        /** Contents with float tensors only. */
+        public Contents(Map<String, String> metadata, Map<String, Tensor> tensors) {
+            this(metadata, tensors, Map.of());
+        }
+    }
 
     /**
      * Writes {@code tensors}, in list order, and {@code metadata} plus a {@code sha256} of the data
@@ -93,10 +103,16 @@ public final class SafeTensors {
      * @throws IllegalArgumentException when two tensors share a name or a name is {@code __metadata__}
      */
     public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
+        write(file, metadata, tensors, List.of());
+    }
+
+    /** As {@link #write(Path, Map, List)}, with integer tensors after the float ones. */
+    public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors,
+            List<IntegerTensor> integers) throws IOException {
         AtomicFiles.write(file, temporary -> {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeTo(channel, metadata, tensors);
+                writeTo(channel, metadata, tensors, integers);
             }
         });
     }
@@ -127,22 +143,22 @@ public final class SafeTensors {
 
     // ---- writing
 
-    private static void writeTo(FileChannel channel, Map<String, String> metadata, List<Tensor> tensors)
-            throws IOException {
+    private static void writeTo(FileChannel channel, Map<String, String> metadata, List<Tensor> tensors,
+            List<IntegerTensor> integers) throws IOException {
         ObjectNode header = JsonNodeFactory.instance.objectNode();
         ObjectNode metadataNode = header.putObject(METADATA_KEY);
         metadata.forEach((key, value) -> metadataNode.put(key, Objects.requireNonNull(value, key)));
         // A hex SHA-256 always has 64 digits, so a placeholder of that length fixes the header's size
         // before the data is hashed, and the data is hashed in the same pass that writes it.
         metadataNode.put(SHA256_KEY, "0".repeat(64));
-        describeTensors(header, tensors);
+        describeTensors(header, tensors, integers);
 
         byte[] provisional = paddedJson(header);
         ByteBuffer prefix = ByteBuffer.allocate(HEADER_LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         prefix.putLong(provisional.length).flip();
         writeFully(channel, prefix, 0);
         long dataStart = HEADER_LENGTH_BYTES + (long) provisional.length;
-        String sha256 = writeData(channel, dataStart, tensors);
+        String sha256 = writeData(channel, dataStart, tensors, integers);
 
         metadataNode.put(SHA256_KEY, sha256);
         byte[] complete = paddedJson(header);
@@ -152,24 +168,33 @@ public final class SafeTensors {
         writeFully(channel, ByteBuffer.wrap(complete), HEADER_LENGTH_BYTES);
     }
 
-    private static void describeTensors(ObjectNode header, List<Tensor> tensors) {
+    private static void describeTensors(ObjectNode header, List<Tensor> tensors, List<IntegerTensor> integers) {
         Set<String> names = new HashSet<>();
         long offset = 0;
         for (Tensor tensor : tensors) {
-            String name = tensor.name();
-            if (name.equals(METADATA_KEY) || !names.add(name)) {
-                throw new IllegalArgumentException("cannot write a second tensor named " + name);
-            }
-            ObjectNode entry = header.putObject(name);
-            entry.put("dtype", F32);
-            ArrayNode shape = entry.putArray("shape");
-            for (int dim : tensor.shape()) {
-                shape.add(dim);
-            }
-            long end = offset + (long) tensor.size() * Float.BYTES;
-            entry.putArray("data_offsets").add(offset).add(end);
-            offset = end;
+            offset = describe(header, names, tensor.name(), F32, tensor.shape(), offset,
+                    (long) tensor.size() * Float.BYTES);
         }
+        for (IntegerTensor tensor : integers) {
+            offset = describe(header, names, tensor.name(), tensor.dtype(), tensor.shape(), offset,
+                    (long) tensor.size() * DType.valueOf(tensor.dtype()).bytes);
+        }
+    }
+
+    /** Adds one tensor's header entry at {@code offset}; returns the offset after its data. */
+    private static long describe(ObjectNode header, Set<String> names, String name, String dtype, int[] dims,
+            long offset, long bytes) {
+        if (name.equals(METADATA_KEY) || !names.add(name)) {
+            throw new IllegalArgumentException("cannot write a second tensor named " + name);
+        }
+        ObjectNode entry = header.putObject(name);
+        entry.put("dtype", dtype);
+        ArrayNode shape = entry.putArray("shape");
+        for (int dim : dims) {
+            shape.add(dim);
+        }
+        entry.putArray("data_offsets").add(offset).add(offset + bytes);
+        return offset + bytes;
     }
 
     private static byte[] paddedJson(ObjectNode header) throws JsonProcessingException {
@@ -181,10 +206,12 @@ public final class SafeTensors {
     }
 
     /** Writes the tensors' data from {@code position} on and returns its hex SHA-256. */
-    private static String writeData(FileChannel channel, long position, List<Tensor> tensors) throws IOException {
+    private static String writeData(FileChannel channel, long position, List<Tensor> tensors,
+            List<IntegerTensor> integers) throws IOException {
         MessageDigest digest = sha256();
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer floats = chunk.asFloatBuffer();
+        LongBuffer longs = chunk.asLongBuffer();
         for (Tensor tensor : tensors) {
             float[] data = tensor.data();
             for (int from = 0; from < data.length; ) {
@@ -192,13 +219,36 @@ public final class SafeTensors {
                 floats.clear();
                 floats.put(data, from, count);
                 chunk.clear().limit(count * Float.BYTES);
-                digest.update(chunk);
-                chunk.rewind();
-                position += writeFully(channel, chunk, position);
+                position += hashAndWrite(channel, chunk, position, digest);
                 from += count;
             }
         }
+        for (IntegerTensor tensor : integers) {
+            switch (tensor) {
+                case IntegerTensor.U8 bytes -> {
+                    ByteBuffer data = ByteBuffer.wrap(bytes.values());
+                    position += hashAndWrite(channel, data, position, digest);
+                }
+                case IntegerTensor.I64 wide -> {
+                    long[] data = wide.values();
+                    for (int from = 0; from < data.length; ) {
+                        int count = Math.min(longs.capacity(), data.length - from);
+                        longs.clear();
+                        longs.put(data, from, count);
+                        chunk.clear().limit(count * Long.BYTES);
+                        position += hashAndWrite(channel, chunk, position, digest);
+                        from += count;
+                    }
+                }
+            }
+        }
         return HEX.formatHex(digest.digest());
+    }
+
+    private static int hashAndWrite(FileChannel channel, ByteBuffer bytes, long position, MessageDigest digest)
+            throws IOException {
+        digest.update(bytes.duplicate());
+        return writeFully(channel, bytes, position);
     }
 
     private static int writeFully(FileChannel channel, ByteBuffer bytes, long position) throws IOException {
@@ -214,11 +264,11 @@ public final class SafeTensors {
     /** A tensor's header entry, checked against itself but not yet against its neighbours. */
     /**
      * The element types read: floats of 32 bits as they are, of 16 (IEEE half, and bfloat16)
-     * widened to 32 exactly; 64-bit integers (buffers such as Hugging Face's {@code position_ids},
-     * never weights) are checked for layout and skipped.
+     * widened to 32 exactly; 64-bit integers and bytes ({@link IntegerTensor}: buffers such as
+     * Hugging Face's {@code position_ids}, never weights) are read as they are.
      */
     private enum DType {
-        F32(4), F16(2), BF16(2), I64(8);
+        F32(4), F16(2), BF16(2), I64(8), U8(1);
 
         final int bytes;
 
@@ -227,7 +277,7 @@ public final class SafeTensors {
         }
 
         boolean isFloat() {
-            return this != I64;
+            return this != I64 && this != U8;
         }
     }
 
@@ -272,18 +322,22 @@ public final class SafeTensors {
         // Only now, with the entries proven to tile the data section exactly, is it safe to allocate:
         // together they hold no more floats than the file holds bytes (twice that for 16-bit ones).
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, IntegerTensor> integers = new LinkedHashMap<>();
         for (Entry entry : entries) {
-            if (entry.dtype().isFloat()) {
-                tensors.put(entry.name(), Tensor.zeros(entry.name(), entry.shape()));
+            int size = (int) Tensor.size(entry.shape());
+            switch (entry.dtype()) {
+                case U8 -> integers.put(entry.name(), new IntegerTensor.U8(entry.name(), entry.shape(), new byte[size]));
+                case I64 -> integers.put(entry.name(), new IntegerTensor.I64(entry.name(), entry.shape(), new long[size]));
+                default -> tensors.put(entry.name(), Tensor.zeros(entry.name(), entry.shape()));
             }
         }
         String expectedSha256 = metadata.get(SHA256_KEY);
         MessageDigest digest = expectedSha256 == null ? null : sha256();
-        readData(file, channel, dataStart, byOffset, tensors, digest);
+        readData(file, channel, dataStart, byOffset, tensors, integers, digest);
         if (digest != null && !HEX.formatHex(digest.digest()).equalsIgnoreCase(expectedSha256)) {
             throw bad(file, "is corrupt: its data does not match its sha256");
         }
-        return new Contents(metadata, tensors);
+        return new Contents(metadata, tensors, integers);
     }
 
     private static ObjectNode parseHeader(Path file, ByteBuffer headerBytes) {
@@ -337,7 +391,7 @@ public final class SafeTensors {
             type = DType.valueOf(dtype.textValue());
         } catch (IllegalArgumentException e) {
             throw bad(file, where + " has dtype " + oneLine(dtype.textValue())
-                    + "; only F32, F16, BF16 (and I64 buffers, skipped) are supported");
+                    + "; only F32, F16, BF16, I64 and U8 are supported");
         }
         int[] shape = readShape(file, where, required(file, where, node, "shape"));
         long elements = Tensor.size(shape);
@@ -419,21 +473,12 @@ public final class SafeTensors {
 
     /** Fills the tensors in file order, one chunk at a time, hashing the bytes when {@code digest} is given. */
     private static void readData(Path file, FileChannel channel, long position, List<Entry> byOffset,
-            Map<String, Tensor> tensors, MessageDigest digest) throws IOException {
+            Map<String, Tensor> tensors, Map<String, IntegerTensor> integers, MessageDigest digest) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer floats = chunk.asFloatBuffer();
         for (Entry entry : byOffset) {
             if (!entry.dtype().isFloat()) {
-                // skipped, but still hashed: the sha256 covers the whole data section
-                for (long left = entry.end() - entry.begin(); left > 0; ) {
-                    chunk.clear().limit((int) Math.min(CHUNK_BYTES, left));
-                    int read = readFully(file, channel, chunk, position);
-                    position += read;
-                    left -= read;
-                    if (digest != null) {
-                        digest.update(chunk.flip());
-                    }
-                }
+                position = readIntegers(file, channel, position, integers.get(entry.name()), chunk, digest);
                 continue;
             }
             float[] data = tensors.get(entry.name()).data();
@@ -460,6 +505,36 @@ public final class SafeTensors {
                 from += count;
             }
         }
+    }
+
+    /** Fills one integer tensor from {@code position} on; returns the position after it. */
+    private static long readIntegers(Path file, FileChannel channel, long position, IntegerTensor tensor,
+            ByteBuffer chunk, MessageDigest digest) throws IOException {
+        switch (tensor) {
+            case IntegerTensor.U8 bytes -> {
+                ByteBuffer data = ByteBuffer.wrap(bytes.values());
+                position += readFully(file, channel, data, position);
+                if (digest != null) {
+                    digest.update(data.flip());
+                }
+            }
+            case IntegerTensor.I64 wide -> {
+                long[] data = wide.values();
+                LongBuffer longs = chunk.clear().asLongBuffer();
+                for (int from = 0; from < data.length; ) {
+                    int count = Math.min(CHUNK_BYTES / Long.BYTES, data.length - from);
+                    chunk.clear().limit(count * Long.BYTES);
+                    position += readFully(file, channel, chunk, position);
+                    if (digest != null) {
+                        digest.update(chunk.duplicate().flip());
+                    }
+                    longs.clear();
+                    longs.get(data, from, count);
+                    from += count;
+                }
+            }
+        }
+        return position;
     }
 
     private static int readFully(Path file, FileChannel channel, ByteBuffer bytes, long position) throws IOException {

@@ -245,7 +245,7 @@ class SafeTensorsTest {
                 Arguments.of("no shape", "{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, "tensor 'a' has no shape"),
                 Arguments.of("no offsets", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2]}}", 8, "tensor 'a' has no data_offsets"),
                 Arguments.of("F64", "{\"a\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}", 16,
-                        "tensor 'a' has dtype F64; only F32, F16, BF16 (and I64 buffers, skipped) are supported"),
+                        "tensor 'a' has dtype F64; only F32, F16, BF16, I64 and U8 are supported"),
                 Arguments.of("shape mismatch", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,16]}}", 16,
                         "tensor 'a' has shape [2, 3] (6 F32 values, 24 bytes) but data_offsets span 16 bytes"),
                 Arguments.of("negative dimension", "{\"a\":{\"dtype\":\"F32\",\"shape\":[-2,-2],\"data_offsets\":[0,16]}}", 16,
@@ -275,7 +275,7 @@ class SafeTensorsTest {
     }
 
     @Test
-    void widensHalfAndBfloat16AndSkipsIntegerBuffers() throws IOException {
+    void widensHalfAndBfloat16AndKeepsIntegerBuffersApart() throws IOException {
         // 1.5 and -2 as IEEE half (0x3E00, 0xC000) and as bfloat16 (0x3FC0, 0xC000); an I64 buffer of 2
         String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
                 + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[4,8]},"
@@ -287,6 +287,21 @@ class SafeTensorsTest {
         assertArrayEquals(new float[] {1.5f, -2f}, contents.tensors().get("h").data());
         assertArrayEquals(new float[] {1.5f, -2f}, contents.tensors().get("b").data());
         assertEquals(java.util.Set.of("h", "b"), contents.tensors().keySet());
+        assertArrayEquals(new long[] {7, 9}, ((IntegerTensor.I64) contents.integers().get("ids")).values());
+    }
+
+    @Test
+    void writesAndReadsIntegerTensorsBesideFloats(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("mixed.safetensors");
+        byte[] text = "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long[] wide = {Long.MIN_VALUE, -1, 0, 1L << 40, Long.MAX_VALUE};
+        SafeTensors.write(file, java.util.Map.of("k", "v"), java.util.List.of(new Tensor("f", new int[] {1}, new float[] {2.5f})),
+                java.util.List.of(new IntegerTensor.U8("text", text), new IntegerTensor.I64("wide", wide)));
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        assertArrayEquals(new float[] {2.5f}, contents.tensors().get("f").data());
+        assertArrayEquals(text, ((IntegerTensor.U8) contents.integers().get("text")).values());
+        assertArrayEquals(wide, ((IntegerTensor.I64) contents.integers().get("wide")).values());
+        assertEquals("v", contents.metadata().get("k"));
     }
 
     @ParameterizedTest(name = "{0}")
