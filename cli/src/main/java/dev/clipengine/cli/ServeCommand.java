@@ -5,6 +5,7 @@ import dev.clipengine.api.ClipEngine;
 import dev.clipengine.api.ClipInputException;
 import dev.clipengine.api.EngineOptions;
 import dev.clipengine.server.ClipServer;
+import dev.clipengine.server.SearchIndex;
 import dev.clipengine.server.ServerOptions;
 import dev.clipengine.training.StopRequest;
 import picocli.CommandLine.Command;
@@ -22,8 +23,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code clip-engine serve --checkpoint M --port P}: embeddings and zero-shot labels over HTTP
- * and JSON (docs/server.md), until SIGINT or SIGTERM stops it gracefully.
+ * {@code clip-engine serve --checkpoint M [--index INDEX] --port P}: embeddings, zero-shot labels
+ * and, with an index, image search over HTTP and JSON (docs/server.md), until SIGINT or SIGTERM stops it gracefully.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, showDefaultValues = true,
@@ -36,6 +37,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "MODEL", required = true,
             description = "A model: our .safetensors file, an OpenAI/open_clip .safetensors state dict, or a Hugging Face CLIPModel folder.")
     Path checkpoint;
+
+    @Option(names = "--index", paramLabel = "INDEX",
+            description = "An index written by clip-engine index with this model: enables POST /search.")
+    Path index;
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "8080", description = "Port to listen on; 0 takes a free one.")
     int port;
@@ -100,7 +105,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .withMaxBatch(batchSize);
         ServerOptions serverOptions = new ServerOptions(host, port, token, maxBodyMegabytes * 1_048_576L,
                 maxImageMegapixels * 1_000_000L, maxItems, queue, shutdownSeconds);
-        try (ClipEngine engine = open(engineOptions)) {
+        try (ClipEngine engine = open(engineOptions);
+             SearchIndex search = index == null ? null : SearchIndex.open(index, checkpoint,
+                     engine.info().backend(), engine.info().threadsPerEncoder())) {
             if (compute.backend == null && !engine.info().backend().equals("vector")) {
                 ComputeOptions.noteScalarFallback(err);
             }
@@ -111,7 +118,7 @@ public final class ServeCommand implements Callable<Integer> {
                     BufferedImage.TYPE_INT_RGB));
             ClipServer server;
             try {
-                server = ClipServer.start(engine, serverOptions, err);
+                server = ClipServer.start(engine, serverOptions, err, search);
             } catch (IOException e) {
                 throw new BadInputException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
             }
@@ -121,6 +128,9 @@ public final class ServeCommand implements Callable<Integer> {
                 out.printf("serving %s (%s, %d-d embeddings, %s backend, %d encoder%s) on http://%s:%d%s%n",
                         checkpoint, engine.info().family(), engine.dimension(), engine.info().backend(), encoders,
                         encoders == 1 ? "" : "s", host, server.port(), token == null ? "" : ", token required");
+                if (search != null) {
+                    out.printf("searching %d images of %s (%s)%n", search.size(), index, search.how());
+                }
                 out.flush();
                 while (!stop.requested()) {
                     Thread.sleep(100);

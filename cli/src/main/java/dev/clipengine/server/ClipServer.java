@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 /**
  * An HTTP server of JSON endpoints over a {@link ClipEngine}, on the JDK's own
  * {@code com.sun.net.httpserver}: {@code GET /health}, {@code POST /embed}, {@code POST /classify}
- * (docs/server.md). Each request runs on a virtual thread of its own; the work in progress is
+ * and, with an index, {@code POST /search} (docs/server.md). Each request runs on a virtual thread of its own; the work in progress is
  * bounded by the engine's encoders plus {@link ServerOptions#maxQueued()} waiting requests, and
  * a request beyond that is answered 503 at once.
  *
@@ -40,6 +40,17 @@ public final class ClipServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound (say, the port is taken)
      */
     public static ClipServer start(ClipEngine engine, ServerOptions options, PrintWriter log) throws IOException {
+        return start(engine, options, log, null);
+    }
+
+    /**
+     * As {@link #start(ClipEngine, ServerOptions, PrintWriter)}, with {@code POST /search} over
+     * {@code index} when it is not null (the index stays the caller's to close).
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public static ClipServer start(ClipEngine engine, ServerOptions options, PrintWriter log, SearchIndex index)
+            throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
         Admission admission = new Admission(engine.info().concurrency() + options.maxQueued());
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -47,9 +58,12 @@ public final class ClipServer implements AutoCloseable {
         Endpoint.Shared shared = new Endpoint.Shared(options, admission, JsonRequest.parser(options.maxBodyBytes()),
                 log, () -> server.stopping);
         http.createContext("/", new NotFound(shared));
-        http.createContext("/health", new HealthEndpoint(shared, engine.info()));
+        http.createContext("/health", new HealthEndpoint(shared, engine.info(), index));
         http.createContext("/embed", new EmbedEndpoint(shared, engine));
         http.createContext("/classify", new ClassifyEndpoint(shared, engine));
+        if (index != null) {
+            http.createContext("/search", new SearchEndpoint(shared, engine, index));
+        }
         http.setExecutor(threads);
         http.start();
         return server;

@@ -60,8 +60,8 @@ abstract class Endpoint implements HttpHandler {
             try {
                 requireToken(exchange);
                 if (!exchange.getRequestURI().getPath().equals(path)) {
-                    throw new HttpError(404, "no endpoint " + exchange.getRequestURI().getPath()
-                            + "; the endpoints are /health, /embed, /classify");
+                    throw new HttpError(404, "no endpoint " + exchange.getRequestURI().getPath() + "; the endpoints "
+                            + "are /health, /embed, /classify, and /search when the server has an index");
                 }
                 if (!exchange.getRequestMethod().equals(method)) {
                     exchange.getResponseHeaders().set("Allow", method);

@@ -5,13 +5,17 @@ import dev.clipengine.api.ModelInfo;
 
 import java.nio.file.Path;
 
-/** {@code GET /health}: the server is up, and which model it serves. */
+/** {@code GET /health}: the server is up, which model it serves, and its index if it has one. */
 final class HealthEndpoint extends Endpoint {
 
     private final ModelInfo model;
-    HealthEndpoint(Shared shared, ModelInfo model) {
+    private final SearchIndex index;
+
+    /** {@code index} is null when the server has none. */
+    HealthEndpoint(Shared shared, ModelInfo model, SearchIndex index) {
         super(shared, "/health", "GET");
         this.model = model;
+        this.index = index;
     }
 
     @Override
@@ -23,6 +27,9 @@ final class HealthEndpoint extends Endpoint {
                 .put("family", model.family()).put("dimension", model.dimension())
                 .put("image_size", model.imageSize()).put("backend", model.backend())
                 .put("encoders", model.concurrency());
+        if (index != null) {
+            answer.putObject("index").put("images", index.size()).put("method", index.method());
+        }
         return answer;
     }
 }

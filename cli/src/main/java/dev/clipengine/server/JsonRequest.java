@@ -93,13 +93,23 @@ final class JsonRequest {
         List<String> encoded = strings(field);
         List<byte[]> images = new ArrayList<>(encoded.size());
         for (int i = 0; i < encoded.size(); i++) {
-            try {
-                images.add(Base64.getDecoder().decode(encoded.get(i)));
-            } catch (IllegalArgumentException e) {
-                throw HttpError.badRequest(field + "[" + i + "] is not base64: " + e.getMessage());
-            }
+            images.add(base64(field + "[" + i + "]", encoded.get(i)));
         }
         return images;
+    }
+
+    /** One base64 string decoded, or null when the field is absent. */
+    byte[] image(String field) {
+        String encoded = string(field);
+        return encoded == null ? null : base64("\"" + field + "\"", encoded);
+    }
+
+    private static byte[] base64(String where, String encoded) {
+        try {
+            return Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(where + " is not base64: " + e.getMessage());
+        }
     }
 
     /** A string, or null when the field is absent. */
