@@ -66,6 +66,8 @@ class ServeCommandTest {
         assertBadInput("no such file", "serve", "--checkpoint", dir.resolve("none.safetensors").toString());
         assertBadInput("--port must be in 0..65535", "serve", "--checkpoint", MODEL.toString(), "--port", "70000");
         assertBadInput("--encoders must be in 1..64", "serve", "--checkpoint", MODEL.toString(), "--encoders", "0");
+        assertBadInput("is not an image index", "serve", "--checkpoint", MODEL.toString(), "--threads", "1",
+                "--index", MODEL.toString());
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertBadInput("the first line is empty", "serve", "--checkpoint", MODEL.toString(), "--token-file",
                 empty.toString());

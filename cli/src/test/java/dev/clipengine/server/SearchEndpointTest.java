@@ -2,6 +2,7 @@ package dev.clipengine.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clipengine.BadInputException;
 import dev.clipengine.api.ClipEngine;
 import dev.clipengine.api.EngineOptions;
 import dev.clipengine.api.Match;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code /search} over an index of the fixture's images, against the API's own nearest search. */
@@ -80,6 +82,15 @@ class SearchEndpointTest {
         String image = Base64.getEncoder().encodeToString(Files.readAllBytes(images.get(2)));
         assertNearest("{\"image\": \"" + image + "\"}", embeddings[2], images.size());
         assertEquals("", LOG.toString());
+    }
+
+    @Test
+    void refusesAnIndexOfAnotherModel() throws IOException {
+        Path other = dir.resolve("other.index");
+        new IndexFile(new ModelIdentity("another.safetensors", "0".repeat(64)), engine.dimension(),
+                List.of("a.png"), new long[1], new long[1], embeddings[0].clone()).write(other);
+        BadInputException e = assertThrows(BadInputException.class, () -> SearchIndex.open(other, MODEL, "scalar", 1));
+        assertTrue(e.getMessage().contains("was indexed with another model"), e.getMessage());
     }
 
     @Test
