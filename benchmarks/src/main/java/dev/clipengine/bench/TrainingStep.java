@@ -85,6 +85,12 @@ public final class TrainingStep {
         return loss;
     }
 
+    /** Both towers' embeddings of the batch, without gradients, as search and zero-shot use a model. */
+    public void encode() {
+        graph.encodeImages(batch);
+        graph.encodeTexts(batch);
+    }
+
     /**
      * Puts the weights back to where they started and clears the optimizer's moments, so that a
      * long benchmark keeps timing early training: on one batch, the benchmark model's loss falls

@@ -92,7 +92,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (flags.length.steps == null && flags.length.epochs == null) {
             flags.length.steps = DEFAULT_STEPS;
         }
-        TrainingOptions options = flags.trainingOptions(spec);
+        flags.check(spec);
         Options.range("--threads", threads == null ? 1 : threads, 1, 1024);
         Options.range("--turn", turn, 1, Integer.MAX_VALUE);
         if (lossEvery != null) {
@@ -111,6 +111,7 @@ public final class CompareCommand implements Callable<Integer> {
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
 
         TrainingFlags.Prepared prepared = flags.prepare(spec.commandLine().getErr());
+        TrainingOptions options = flags.trainingOptions(prepared.defaults());
         PairDataset dataset = prepared.data().pairs();
         ClipModel initial = prepared.model();
         List<Lane> lanes = new ArrayList<>();

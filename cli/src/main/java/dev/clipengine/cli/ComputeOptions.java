@@ -27,6 +27,11 @@ final class ComputeOptions {
         return threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     }
 
+    /** The backend's name: the one asked for, or the default. */
+    String backendName() {
+        return backend == null ? Backends.defaultName() : backend;
+    }
+
     /**
      * The backend asked for, checked. Left to choose, it takes {@code vector}; when the Vector API
      * is not enabled it falls back to {@code scalar} and says so on {@code err}, with the flag that
@@ -34,7 +39,7 @@ final class ComputeOptions {
      */
     Backend create(PrintWriter err) {
         int count = threadCount();
-        String name = backend == null ? Backends.defaultName() : backend;
+        String name = backendName();
         if (backend == null && !name.equals("vector")) {
             noteScalarFallback(err);
         }

@@ -16,7 +16,9 @@ import dev.clipengine.model.Vocabulary;
 import dev.clipengine.model.Tokenizer;
 import dev.clipengine.training.AdamW;
 import dev.clipengine.training.NonFiniteException;
+import dev.clipengine.training.DistributedEngineProvider;
 import dev.clipengine.training.RunOptions;
+import dev.clipengine.training.StepEngine;
 import dev.clipengine.training.StopRequest;
 import dev.clipengine.training.Trainer;
 import dev.clipengine.training.TrainingOptions;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +50,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     TrainingFlags flags;
+
+    @Mixin
+    DistributedFlags distributed;
 
     @Option(names = "--save-every", paramLabel = "N", defaultValue = "0",
             description = "Write a training checkpoint ckpt-<step>.safetensors every N steps (0: never).")
@@ -107,14 +113,15 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingOptions options = checkOptions();
+        checkOptions();
+        DistributedEngineProvider cluster = distributed.check(flags.batchSize);
         Outputs outputs = planOutputs();
 
         TrainingFlags.Prepared prepared;
         try (LoadingProgress loading = new LoadingProgress(out, quiet, "loading " + DataSources.shortName(flags.data))) {
             prepared = flags.prepare(err, loading);
         }
-        TrainingCheckpoint.Contents resumed = prepared.resumed();
+        TrainingOptions options = flags.trainingOptions(prepared.defaults());
         DataSources.TrainingData trainingData = prepared.data();
         PairDataset dataset = trainingData.pairs();
         if (evalEvery > 0 && trainingData.validation().isEmpty()) {
@@ -127,68 +134,86 @@ public final class TrainCommand implements Callable<Integer> {
         try (Backend compute = computeOptions.create(err)) {
             Trainer.requireOneBatch(dataset.name(), splits.train().size(), options.batchSize());
             ClipGraph graph = ClipGraph.create(model, compute, options.batchSize());
-            Trainer trainer = new Trainer(graph, splits.train(), options);
-            RunOptions runOptions = new RunOptions(flags.data, flags.valSplit, options, trainer.totalSteps(),
-                    trainer.warmup());
-            if (resumed != null) {
-                resume(trainer, resumed, runOptions);
+            try (StepEngine engine = distributed.engine(cluster, graph, options, CommandPairs.of(flags),
+                    splits.train().size(), computeOptions.backendName(), quiet ? new PrintWriter(Writer.nullWriter())
+                            : out)) {
+                return train(out, err, options, outputs, prepared, splits, compute, graph, engine);
             }
-            Path checkpoints = saveDir != null ? saveDir : outputs.model().toAbsolutePath().getParent();
-            if (saveEvery > 0) {
-                OutputFiles.requireWritable(checkpoints.resolve(TrainingCheckpoint.fileName(0)), "--save-dir");
-            }
-            if (!quiet) {
-                printPlan(out, compute, trainingData, splits, trainer, options, resumed != null);
-            }
-            long start = System.nanoTime();
-            StopRequest stop = InterruptSignals.install();
-            Path[] lastCheckpoint = {resumed != null ? resumed.file() : null};
-            double[] losses;
-            MetricsLog metricsLog = resumed != null
-                    ? MetricsLog.continuing(outputs.metrics(), trainer.stepsTaken(), logEvery == null ? 1 : logEvery,
-                            err)
-                    : MetricsLog.starting(outputs.metrics(), logEvery == null ? 1 : logEvery, err);
-            try (metricsLog; Progress progress = Progress.of(out, quiet, logEvery, trainer.stepsTaken(),
-                    trainer.totalSteps())) {
-                losses = trainer.run(report -> {
-                    Evaluation.Report validated = null;
-                    if (evalEvery > 0 && (report.step() % evalEvery == 0 || report.step() == report.totalSteps())) {
-                        validated = Evaluation.evaluate(graph, splits.validation(), dataset.classPrompts(),
-                                options.batchSize());
-                        progress.note(describeValidation(report.step(), validated));
-                    }
-                    metricsLog.step(report, validated);
-                    progress.step(report);
-                    if (saveEvery > 0 && report.step() % saveEvery == 0) {
-                        lastCheckpoint[0] = saveCheckpoint(checkpoints, model, trainer, runOptions);
-                    }
-                }, stop);
-            } catch (NonFiniteException e) {
-                throw new NonFiniteException(e.step(), e.what(), "last good checkpoint: "
-                        + (lastCheckpoint[0] == null ? "none, no --save-every" : lastCheckpoint[0])
-                        + "; try a lower --lr, or --skip-nonfinite N");
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (stop.requested()) {
-                OutputFiles.save(model, outputs.model());
-                Path checkpoint = saveCheckpoint(checkpoints, model, trainer, runOptions);
-                err.println("clip-engine: interrupted by SIG" + stop.reason() + " after step " + trainer.stepsTaken()
-                        + " of " + trainer.totalSteps() + "; the model is saved to " + outputs.model() + " and the run "
-                        + "to " + checkpoint + " (continue with --resume)");
-                return InterruptSignals.exitStatus(stop.reason());
-            }
-            if (trainer.skippedSteps() > 0) {
-                err.println("note: " + count(trainer.skippedSteps(), "step") + " skipped for non-finite values");
-            }
-            OutputFiles.save(model, outputs.model());
-            report(out, err, outputs, graph, splits, trainingData, metricsLog, options, losses, seconds);
         }
+    }
+
+    /** Trains with the engine, saves and reports; returns the exit status. */
+    private int train(PrintWriter out, PrintWriter err, TrainingOptions options, Outputs outputs,
+                      TrainingFlags.Prepared prepared, Splits splits, Backend compute, ClipGraph graph,
+                      StepEngine engine) {
+        TrainingCheckpoint.Contents resumed = prepared.resumed();
+        DataSources.TrainingData trainingData = prepared.data();
+        PairDataset dataset = trainingData.pairs();
+        ClipModel model = graph.model();
+        Trainer trainer = new Trainer(graph, splits.train(), options, engine);
+        RunOptions runOptions = new RunOptions(flags.data, flags.valSplit, options, trainer.totalSteps(),
+                trainer.warmup());
+        if (resumed != null) {
+            resume(trainer, resumed, runOptions);
+        }
+        Path checkpoints = saveDir != null ? saveDir : outputs.model().toAbsolutePath().getParent();
+        if (saveEvery > 0) {
+            OutputFiles.requireWritable(checkpoints.resolve(TrainingCheckpoint.fileName(0)), "--save-dir");
+        }
+        if (!quiet) {
+            printPlan(out, compute, trainingData, splits, trainer, options, resumed != null);
+        }
+        long start = System.nanoTime();
+        StopRequest stop = InterruptSignals.install();
+        Path[] lastCheckpoint = {resumed != null ? resumed.file() : null};
+        double[] losses;
+        MetricsLog metricsLog = resumed != null
+                ? MetricsLog.continuing(outputs.metrics(), trainer.stepsTaken(), logEvery == null ? 1 : logEvery,
+                        err)
+                : MetricsLog.starting(outputs.metrics(), logEvery == null ? 1 : logEvery, err);
+        try (metricsLog; Progress progress = Progress.of(out, quiet, logEvery, trainer.stepsTaken(),
+                trainer.totalSteps())) {
+            losses = trainer.run(report -> {
+                Evaluation.Report validated = null;
+                if (evalEvery > 0 && (report.step() % evalEvery == 0 || report.step() == report.totalSteps())) {
+                    validated = Evaluation.evaluate(graph, splits.validation(), dataset.classPrompts(),
+                            options.batchSize());
+                    progress.note(describeValidation(report.step(), validated));
+                }
+                metricsLog.step(report, validated);
+                progress.step(report);
+                if (saveEvery > 0 && report.step() % saveEvery == 0) {
+                    lastCheckpoint[0] = saveCheckpoint(checkpoints, model, trainer, runOptions);
+                }
+            }, stop);
+        } catch (NonFiniteException e) {
+            throw new NonFiniteException(e.step(), e.what(), "last good checkpoint: "
+                    + (lastCheckpoint[0] == null ? "none, no --save-every" : lastCheckpoint[0])
+                    + "; try a lower --lr, or --skip-nonfinite N");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (stop.requested()) {
+            OutputFiles.save(model, outputs.model());
+            Path checkpoint = saveCheckpoint(checkpoints, model, trainer, runOptions);
+            err.println("clip-engine: interrupted by SIG" + stop.reason() + " after step " + trainer.stepsTaken()
+                    + " of " + trainer.totalSteps() + "; the model is saved to " + outputs.model() + " and the run "
+                    + "to " + checkpoint + " (continue with --resume)");
+            return InterruptSignals.exitStatus(stop.reason());
+        }
+        if (engine.timeReport() != null && !quiet) {
+            out.println(engine.timeReport());
+        }
+        if (trainer.skippedSteps() > 0) {
+            err.println("note: " + count(trainer.skippedSteps(), "step") + " skipped for non-finite values");
+        }
+        OutputFiles.save(model, outputs.model());
+        report(out, err, outputs, graph, splits, trainingData, metricsLog, options, losses, seconds);
         return Main.OK;
     }
 
-    /** The run's options, each checked in range. */
-    private TrainingOptions checkOptions() {
-        TrainingOptions options = flags.trainingOptions(spec);
+    /** Checks the options given, each in range, before anything is read. */
+    private void checkOptions() {
+        flags.check(spec);
         computeOptions.threadCount();
         Options.range("--keep", keep, 0, 1_000_000);
         Options.range("--save-every", saveEvery, 0, Long.MAX_VALUE / 2);
@@ -199,7 +224,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (noPictures && report != null) {
             throw new BadInputException("--report DIR says where the pictures go; --no-pictures draws none: give one");
         }
-        return options;
     }
 
     private Outputs planOutputs() {
@@ -219,12 +243,17 @@ public final class TrainCommand implements Callable<Integer> {
         return new Outputs(modelOut, metricsFile, pictures);
     }
 
+    /** The training pairs of a data set, captions encoded by the model's tokenizer. */
+    static EncodedPairs trainingPairs(ClipModel model, PairDataset dataset) {
+        return new EncodedPairs(model.config(), Tokenizer.of(model), dataset.train(), dataset.name() + " (train)",
+                dataset.trainCaptions());
+    }
+
     private static Splits encode(ClipModel model, DataSources.TrainingData trainingData) {
         PairDataset dataset = trainingData.pairs();
         ModelConfig config = model.config();
         Tokenizer tokenizer = Tokenizer.of(model);
-        return new Splits(
-                new EncodedPairs(config, tokenizer, dataset.train(), dataset.name() + " (train)", dataset.trainCaptions()),
+        return new Splits(trainingPairs(model, dataset),
                 new EncodedPairs(config, tokenizer, dataset.heldOut(), dataset.name() + " (held out)", null),
                 new EncodedPairs(config, tokenizer, trainingData.validation(), dataset.name() + " (validation)", null));
     }

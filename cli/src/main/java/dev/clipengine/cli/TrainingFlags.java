@@ -103,8 +103,9 @@ final class TrainingFlags {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Pairs per step.")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.002", description = "Learning rate.")
-    double lr;
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate. Default: 0.002 for the card's model, "
+            + "0.003 for a new transformer, 1e-5 to fine-tune one (--init), the saved run's with --resume.")
+    Double lr;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adamw", description = "sgd or adamw.")
     String optimizer;
@@ -112,9 +113,10 @@ final class TrainingFlags {
     @Option(names = "--momentum", paramLabel = "X", defaultValue = "0", description = "SGD momentum.")
     double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0",
-            description = "Weight decay, on weight matrices and embeddings only.")
-    double weightDecay;
+    @Option(names = "--weight-decay", paramLabel = "X",
+            description = "Weight decay, on weight matrices and embeddings only. Default: 0 for the card's model, "
+                    + "0.1 for a transformer, the saved run's with --resume.")
+    Double weightDecay;
 
     @Option(names = "--beta1", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA1, description = "AdamW beta1.")
     double beta1;
@@ -125,8 +127,9 @@ final class TrainingFlags {
     @Option(names = "--eps", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_EPS, description = "AdamW epsilon.")
     double eps;
 
-    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant",
-            description = "Learning rate: constant, or cosine (linear warmup, then cosine decay to 0).")
+    @Option(names = "--schedule", paramLabel = "NAME",
+            description = "Learning rate: constant, or cosine (linear warmup, then cosine decay to 0). Default: "
+                    + "constant for the card's model, cosine for a transformer, the saved run's with --resume.")
     String schedule;
 
     @Option(names = "--warmup", paramLabel = "N",
@@ -151,7 +154,14 @@ final class TrainingFlags {
      * @param data    the training, validation and held-out pairs
      * @param model   the model to train: new, from {@code --init}, or resumed
      */
-    record Prepared(TrainingCheckpoint.Contents resumed, DataSources.TrainingData data, ClipModel model) {
+    record Prepared(TrainingCheckpoint.Contents resumed, DataSources.TrainingData data, ClipModel model,
+                    boolean fineTuning) {
+
+        /** The learning rate, weight decay and schedule for what the flags leave out. */
+        TrainingDefaults defaults() {
+            return TrainingDefaults.of(model.config(), fineTuning,
+                    resumed == null ? null : resumed.training().get("options"));
+        }
     }
 
     /** Reads the data and the starting model; the same flags give the same model every call. */
@@ -182,7 +192,7 @@ final class TrainingFlags {
         if ((wordVectors != null || initial != null) && model.vocabulary() != null) {
             warnUnknownWords(dataVocabulary, model.vocabulary(), err);
         }
-        return new Prepared(resumed, trainingData, model);
+        return new Prepared(resumed, trainingData, model, resumed == null && init != null);
     }
 
     /** The file the model starts from ({@code --init} or {@code --resume}), or null for a new one. */
@@ -215,7 +225,12 @@ final class TrainingFlags {
         return parts;
     }
 
-    TrainingOptions trainingOptions(CommandSpec spec) {
+    /**
+     * Checks every flag given, each in its range, before anything is read. The learning rate,
+     * weight decay and schedule left out depend on the model, known once it is read:
+     * {@link #trainingOptions(TrainingDefaults)} fills them in.
+     */
+    void check(CommandSpec spec) {
         if (length.steps != null && length.steps < 1) {
             throw new BadInputException("--steps must be at least 1, got " + length.steps);
         }
@@ -225,9 +240,13 @@ final class TrainingFlags {
         // the logits of a batch are batch^2 floats in one array
         // a contrastive loss needs at least two pairs to contrast
         Options.range("--batch-size", batchSize, 2, 32768);
-        Options.positive("--lr", lr);
+        if (lr != null) {
+            Options.positive("--lr", lr);
+        }
         Options.range("--momentum", momentum, 0, 1);
-        Options.range("--weight-decay", weightDecay, 0, 1e6);
+        if (weightDecay != null) {
+            Options.range("--weight-decay", weightDecay, 0, 1e6);
+        }
         Options.range("--clip-grad", clipGrad, 0, 1e12);
         Options.range("--skip-nonfinite", skipNonFinite, 0, Integer.MAX_VALUE);
         Options.fraction("--beta1", beta1);
@@ -245,16 +264,13 @@ final class TrainingFlags {
                 }
             }
         }
-        if (schedule.equals("constant") && warmup != null) {
-            throw new BadInputException("--warmup is for --schedule cosine");
-        }
         if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
             throw new BadInputException("--optimizer must be sgd or adamw, got '" + optimizer + "'");
         }
         if (optimizer.equals("adamw") && momentum != 0) {
             throw new BadInputException("--momentum is for sgd; adamw has --beta1 and --beta2");
         }
-        if (!schedule.equals("constant") && !schedule.equals("cosine")) {
+        if (schedule != null && !schedule.equals("constant") && !schedule.equals("cosine")) {
             throw new BadInputException("--schedule must be constant or cosine, got '" + schedule + "'");
         }
         if (wordVectors != null && (modelSource.init != null || modelSource.resume != null)) {
@@ -268,10 +284,22 @@ final class TrainingFlags {
             throw new BadInputException("--vocab-size goes with --word-vectors");
         }
         Options.range("--vocab-size", vocabSize, 0, ModelConfig.MAX_DIM);
+    }
+
+    /** The run's options: the flags given (see {@link #check}) and, for those left out, the defaults. */
+    TrainingOptions trainingOptions(TrainingDefaults defaults) {
+        String schedule = this.schedule != null ? this.schedule : defaults.schedule();
+        if (schedule.equals("constant") && warmup != null) {
+            throw new BadInputException("--warmup is for --schedule cosine" + (this.schedule == null
+                    ? " (the schedule of " + defaults.source() + " is constant)" : ""));
+        }
+        double lr = this.lr != null ? this.lr : defaults.lr();
+        double weightDecay = this.weightDecay != null ? this.weightDecay : defaults.weightDecay();
         long steps = length.steps == null ? 0 : length.steps;
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
-                beta1, beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad, skipNonFinite, frozenParts());
+                beta1, beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad,
+                skipNonFinite, frozenParts());
     }
 }

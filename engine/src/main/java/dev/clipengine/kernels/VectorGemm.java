@@ -208,9 +208,10 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     }
 
     /**
-     * Splits C into parts along whichever side has more tiles. Splitting columns gives each part
-     * its own panels to pack; splitting rows makes every part pack all of op(B), which is cheap
-     * next to the product when m is large. A few parts a thread, handed out as threads come free,
+     * Splits C into parts of rows or of columns. Splitting columns gives each part its own panels
+     * to pack; splitting rows makes every part pack all of op(B), which is cheap next to the
+     * product when m is large; NarrowGemm also copies op(A), so there the split follows the
+     * longer side. A few parts a thread, handed out as threads come free,
      * keep a thread that loses its core for a while from holding up the whole product.
      */
     private void planParts() {
@@ -224,7 +225,14 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
             return;
         }
         int wanted = (int) Math.min(PARTS_PER_THREAD * threads, fmas / PART_MIN_FMAS);
-        splitColumns = columnTiles >= 2 * threads || columnTiles % threads == 0;
+        if (WIDE_TILE) {
+            splitColumns = columnTiles >= 2 * threads || columnTiles % threads == 0;
+        } else {
+            // NarrowGemm copies both operands: every part of columns copies all of op(A), every part
+            // of rows all of op(B), so the longer side is split. Columns of a 16640x256 product, 8
+            // parts, copied its 68 MB A eight times and ran 2 threads slower than one.
+            splitColumns = (n > m && columnTiles >= threads) || rowTiles < threads;
+        }
         parts = Math.max(1, Math.min(wanted, splitColumns ? columnTiles : rowTiles));
     }
 

@@ -46,6 +46,15 @@ public interface ClipGraph {
      */
     void backward();
 
+    /**
+     * Propagates given gradients of the loss w.r.t. the last encoded batch's embeddings (both
+     * {@code [size, embed_dim]}, rows images and captions) through the towers not frozen,
+     * overwriting their gradients; the logit scale's gradient becomes 0. With the rows of a share of
+     * a larger batch, whose head ran elsewhere, the gradients are that share's part of the batch's.
+     * Needs {@link #encodeTexts} and {@link #encodeImages} of the same batch first.
+     */
+    void backwardTowers(float[] dImageEmbeddings, float[] dTextEmbeddings);
+
     /** From now on {@link #backward()} skips the image tower, the text tower, or both. */
     void freezeTowers(boolean image, boolean text);
 

@@ -5,7 +5,8 @@ import dev.clipengine.kernels.Backend;
 /**
  * CLIP's symmetric contrastive loss over a batch of n pairs (docs/model.md): logits
  * {@code scale * v_i . t_j} (rows images, columns captions), cross-entropy with the diagonal as
- * target both along rows (image to text) and along columns (text to image), averaged.
+ * target both along rows (image to text) and along columns (text to image), averaged. Public so a
+ * data-parallel trainer can score a global batch whose embeddings its workers computed.
  */
 public final class ContrastiveHead {
 
@@ -16,7 +17,7 @@ public final class ContrastiveHead {
     private final float[] columnLogSumExp;
     private final float[] dLogits;
 
-    ContrastiveHead(int maxBatch) {
+    public ContrastiveHead(int maxBatch) {
         int cells = Math.multiplyExact(maxBatch, maxBatch);
         logits = new float[cells];
         rowProbabilities = new float[cells];
@@ -27,7 +28,7 @@ public final class ContrastiveHead {
     }
 
     /** The loss of image embeddings v and caption embeddings t (both {@code [n, dim]}). */
-    double forward(Backend backend, int n, int dim, float[] v, float[] t, float scale) {
+    public double forward(Backend backend, int n, int dim, float[] v, float[] t, float scale) {
         backend.sgemm(false, true, n, n, dim, scale, v, 0, dim, t, 0, dim, 0f, logits, 0, n);
         backend.softmaxRows(n, n, logits, rowProbabilities, rowLogSumExp);
         backend.softmaxColumns(n, n, logits, columnProbabilities, columnLogSumExp);
@@ -45,7 +46,7 @@ public final class ContrastiveHead {
      * Writes dV and dT (both {@code [n, dim]}) for the last forward and returns the gradient of
      * the loss w.r.t. the log of the scale.
      */
-    double backward(Backend backend, int n, int dim, float[] v, float[] t, float scale, float[] dV, float[] dT) {
+    public double backward(Backend backend, int n, int dim, float[] v, float[] t, float scale, float[] dV, float[] dT) {
         // the card's [Similarity - Target] in both directions, each averaged over its n rows, then halved;
         // the off-diagonal cells first in one plain loop the JIT vectorizes, then the diagonal's target
         float weight = 1f / (2f * n);

@@ -105,6 +105,20 @@ public final class MlpGraph implements ClipGraph {
         double dLogScale = head.backward(backend, n, dim, imageTower.output(), textTower.output(), scale,
                 imageTower.dOutput, textTower.dOutput);
         gradients.data(ClipModel.LOGIT_SCALE)[0] = (float) dLogScale;
+        backwardThroughTowers();
+    }
+
+    @Override
+    public void backwardTowers(float[] dImageEmbeddings, float[] dTextEmbeddings) {
+        int values = batch.size() * config.embedDim();
+        System.arraycopy(dImageEmbeddings, 0, imageTower.dOutput, 0, values);
+        System.arraycopy(dTextEmbeddings, 0, textTower.dOutput, 0, values);
+        gradients.data(ClipModel.LOGIT_SCALE)[0] = 0f;
+        backwardThroughTowers();
+    }
+
+    /** From the towers' {@code dOutput} into their parameters' gradients, but for frozen towers. */
+    private void backwardThroughTowers() {
         if (!imageFrozen) {
             imageTower.backward(backend, null);
         }

@@ -82,6 +82,22 @@ public final class TransformerGraph implements ClipGraph {
         double dLogScale = head.backward(backend, size, config.embedDim(), vision.output(), text.output(), scale,
                 vision.dOutput, text.dOutput);
         gradients.data(ClipModel.LOGIT_SCALE)[0] = (float) dLogScale;
+        backwardThroughTowers();
+    }
+
+    @Override
+    public void backwardTowers(float[] dImageEmbeddings, float[] dTextEmbeddings) {
+        if (!gradients.present()) {
+            throw new IllegalStateException("this graph only encodes: make one with ClipGraph.create to train");
+        }
+        System.arraycopy(dImageEmbeddings, 0, vision.dOutput, 0, size * config.embedDim());
+        System.arraycopy(dTextEmbeddings, 0, text.dOutput, 0, size * config.embedDim());
+        gradients.data(ClipModel.LOGIT_SCALE)[0] = 0f;
+        backwardThroughTowers();
+    }
+
+    /** From the towers' {@code dOutput} into their parameters' gradients, but for frozen towers. */
+    private void backwardThroughTowers() {
         if (!imageFrozen) {
             vision.backward(backend);
         }

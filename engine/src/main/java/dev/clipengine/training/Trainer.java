@@ -47,11 +47,22 @@ public final class Trainer {
     private final int batchesPerEpoch;
     private final long warmup;
     private final List<TrainedTensor> trained;
+    private final StepEngine engine;
 
     /** Warmup steps of the cosine schedule when not given: 100, or a tenth of a shorter run. */
     public static final long DEFAULT_WARMUP = 100;
 
     public Trainer(ClipGraph graph, EncodedPairs pairs, TrainingOptions options) {
+        this(graph, pairs, options, new InProcessEngine(graph));
+    }
+
+    /**
+     * A trainer whose steps' losses and gradients the engine computes (into {@code graph}'s
+     * gradients); the optimizer, the schedule, the data order and the checkpoints' progress are
+     * this trainer's, whichever the engine.
+     */
+    public Trainer(ClipGraph graph, EncodedPairs pairs, TrainingOptions options, StepEngine engine) {
+        this.engine = engine;
         this.model = graph.model();
         this.graph = graph;
         this.pairs = pairs;
@@ -179,14 +190,22 @@ public final class Trainer {
             return losses;
         }
         try (BatchPrefetcher prefetcher = new BatchPrefetcher(pairs, order)) {
-            prefetch(prefetcher, first);
+            // an engine that reads no batches here reads the order at the step: it is drawn just before
+            boolean localBatches = engine.needsBatches();
+            if (localBatches) {
+                prefetch(prefetcher, first);
+            }
             for (long step = first; step < totalSteps; step++) {
-                prefetcher.await();
+                if (localBatches) {
+                    prefetcher.await();
+                } else {
+                    orderEpochOf(step);
+                }
                 Batch batch = batches[(int) (step & 1)];
                 if (stop.requested()) {
                     return java.util.Arrays.copyOf(losses, (int) (step - first));
                 }
-                if (step + 1 < totalSteps) {
+                if (localBatches && step + 1 < totalSteps) {
                     prefetch(prefetcher, step + 1);
                 }
                 float lr = (float) schedule.rate(step);
@@ -196,7 +215,7 @@ public final class Trainer {
                 losses[(int) (step - first)] = loss;
                 stepsTaken = step + 1;
                 listener.step(new TrainingListener.StepReport(step + 1, totalSteps, step / batchesPerEpoch + 1, loss,
-                        lr, StrictMath.exp(model.logitScale()), seconds, batch.size()));
+                        lr, StrictMath.exp(model.logitScale()), seconds, options.batchSize()));
             }
         }
         return losses;
@@ -208,20 +227,26 @@ public final class Trainer {
      * run from the state saved before it, while a run continued after a stop keeps it.
      */
     private void prefetch(BatchPrefetcher prefetcher, long step) {
+        orderEpochOf(step);
         int batchInEpoch = (int) (step % batchesPerEpoch);
+        prefetcher.request(batches[(int) (step & 1)], batchInEpoch * options.batchSize(), options.batchSize());
+    }
+
+    /** Draws the order of {@code step}'s epoch unless it is in place. */
+    private void orderEpochOf(long step) {
         if (orderedEpoch != step / batchesPerEpoch) {
             startEpoch(step / batchesPerEpoch);
         }
-        prefetcher.request(batches[(int) (step & 1)], batchInEpoch * options.batchSize(), options.batchSize());
     }
 
     /** One forward, backward and update on the current batch; returns its loss. */
     private double step(Batch batch, long step, float lr) {
-        double loss = graph.forward(batch);
+        double loss = engine.forward(batch, step / batchesPerEpoch, order,
+                (int) (step % batchesPerEpoch) * options.batchSize(), options.batchSize());
         if (!Double.isFinite(loss)) {
             return skipOrStop(step, "the loss (" + loss + ")", loss);
         }
-        graph.backward();
+        engine.backward();
         double norm = GradientNorm.global(trained);
         if (!Double.isFinite(norm)) {
             return skipOrStop(step, "the gradient of " + GradientNorm.firstNonFinite(trained), loss);

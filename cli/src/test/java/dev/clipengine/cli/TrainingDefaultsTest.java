@@ -1,0 +1,67 @@
+package dev.clipengine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clipengine.io.TrainingCheckpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The learning rate, weight decay and schedule a run takes when the command line leaves them out. */
+class TrainingDefaultsTest {
+
+    private static TrainCommandTest.Result train(Path dir, String name, String... options) {
+        String[] common = {"train", "--steps", "2", "--batch-size", "8", "--threads", "1", "--no-pictures",
+                "--log-every", "1", "--out", dir.resolve(name + ".safetensors").toString()};
+        String[] args = new String[common.length + options.length];
+        System.arraycopy(common, 0, args, 0, common.length);
+        System.arraycopy(options, 0, args, common.length, options.length);
+        TrainCommandTest.Result result = TrainCommandTest.run(args);
+        assertEquals(0, result.status(), result.err());
+        return result;
+    }
+
+    private static void assertRun(TrainCommandTest.Result result, String weightDecay, String lrAndSchedule) {
+        assertTrue(result.out().contains("weight decay " + weightDecay + "), lr " + lrAndSchedule), result.out());
+    }
+
+    @Test
+    void eachKindOfRunHasItsOwnAndFlagsGivenWin(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("vit.json");
+        Files.writeString(config, TransformerCommandTest.CONFIG);
+
+        assertRun(train(dir, "card", "--model", "seed"), "0.0", "0.002 constant");
+        assertRun(train(dir, "vit", "--model", config.toString()), "0.1", "0.003 cosine");
+        assertRun(train(dir, "given", "--model", config.toString(), "--lr", "0.01", "--schedule", "constant",
+                "--weight-decay", "0.2"), "0.2", "0.01 constant");
+        // fine-tuning: a rate small enough to keep what the weights know
+        assertRun(train(dir, "tuned", "--init", dir.resolve("vit.safetensors").toString()), "0.1", "1.0E-5 cosine");
+        assertRun(train(dir, "card-tuned", "--init", dir.resolve("card.safetensors").toString()), "0.0",
+                "0.002 constant");
+    }
+
+    @Test
+    void aResumedRunKeepsTheOptionsItStartedWith(@TempDir Path dir) throws Exception {
+        Path checkpoints = dir.resolve("checkpoints");
+        train(dir, "first", "--model", "seed", "--lr", "0.01", "--weight-decay", "0.05", "--schedule", "cosine",
+                "--save-every", "1", "--save-dir", checkpoints.toString());
+        Path step1 = checkpoints.resolve(TrainingCheckpoint.fileName(1));
+        assertRun(train(dir, "resumed", "--resume", step1.toString()), "0.05", "0.01 cosine");
+
+        TrainCommandTest.Result other = TrainCommandTest.run("train", "--resume", step1.toString(), "--steps", "2",
+                "--batch-size", "8", "--lr", "0.02", "--out", dir.resolve("other.safetensors").toString());
+        assertEquals(2, other.status(), other.out());
+        assertTrue(other.err().contains("lr = 0.01") && other.err().contains("0.02"), other.err());
+    }
+
+    @Test
+    void aWarmupNeedsACosineSchedule(@TempDir Path dir) {
+        TrainCommandTest.Result result = TrainCommandTest.run("train", "--model", "seed", "--steps", "2",
+                "--warmup", "1", "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(2, result.status(), result.out());
+        assertEquals("clip-engine: --warmup is for --schedule cosine (the schedule of the card's model is constant)",
+                result.err().strip());
+    }
+}
