@@ -41,9 +41,14 @@ final class ComputeOptions {
         int count = threadCount();
         String name = backendName();
         if (backend == null && !name.equals("vector")) {
-            err.println("note: the Vector API is not enabled, so this runs on the slow scalar backend; start java "
-                    + "with --add-modules jdk.incubator.vector (the clip-engine launcher does)");
+            noteScalarFallback(err);
         }
         return Backends.create(name, count);
+    }
+
+    /** Says that the default fell back to {@code scalar}, and the flag that enables the Vector API. */
+    static void noteScalarFallback(PrintWriter err) {
+        err.println("note: the Vector API is not enabled, so this runs on the slow scalar backend; start java "
+                + "with --add-modules jdk.incubator.vector (the clip-engine launcher does)");
     }
 }

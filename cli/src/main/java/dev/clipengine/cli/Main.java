@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         description = "Trains and evaluates CLIP models in pure Java.",
         subcommands = {TrainCommand.class, EvalCommand.class, ClassifyCommand.class, EmbedCommand.class,
                 IndexCommand.class, SearchCommand.class,
-                TokenizeCommand.class, ExportCommand.class,
+                TokenizeCommand.class, ExportCommand.class, ServeCommand.class,
                 CompareCommand.class,
                 WalkthroughCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -10,11 +10,13 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.SampleModel;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,28 +56,69 @@ public final class ImageLoader {
      * size with {@code resampling} (the model's: {@code ModelConfig.resampling()}).
      */
     public static byte[] read(Path file, int imageSize, int channels, Resampling resampling) {
+        checkShape(imageSize, channels);
+        if (!Files.exists(file)) {
+            throw problem(file.toString(), "no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw problem(file.toString(), "a folder, not an image file");
+        }
+        if (RegularFiles.isSpecial(file)) {
+            throw problem(file.toString(), RegularFiles.NOT_REGULAR);
+        }
+        try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
+            return readDecoded(input, file.toString(), imageSize, channels, resampling);
+        } catch (IOException e) {
+            throw problem(file.toString(), "corrupt or unreadable " + describe(e));
+        }
+    }
+
+    /**
+     * As {@link #read(Path, int, int, Resampling)}, for a PNG or JPEG file's bytes held in memory;
+     * {@code name} says which image in errors. Decoding is held to the same limits as a file's.
+     */
+    public static byte[] read(byte[] encoded, String name, int imageSize, int channels, Resampling resampling) {
+        checkShape(imageSize, channels);
+        // in memory, not ImageIO's default of caching a stream in a temporary file
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+            return readDecoded(input, name, imageSize, channels, resampling);
+        } catch (IOException e) {
+            throw problem(name, "corrupt or unreadable " + describe(e));
+        }
+    }
+
+    /**
+     * An image already decoded (e.g. made in memory) at the model's shape, resized as a file of
+     * the same colours would be; {@code name} says which image in errors.
+     */
+    public static byte[] read(BufferedImage image, String name, int imageSize, int channels, Resampling resampling) {
+        checkShape(imageSize, channels);
+        requireGreyOrRgb(image, name);
+        return resizeAndCrop(image, PillowImage.Mode.of(image, null, 0), imageSize, channels, resampling);
+    }
+
+    private static void checkShape(int imageSize, int channels) {
         if (channels != 1 && channels != 3 || imageSize < 1) {
             throw new IllegalArgumentException("expected 1 or 3 channels and a positive size, got " + channels
                     + " and " + imageSize);
         }
-        if (!Files.exists(file)) {
-            throw problem(file, "no such file");
-        }
-        if (Files.isDirectory(file)) {
-            throw problem(file, "a folder, not an image file");
-        }
-        if (RegularFiles.isSpecial(file)) {
-            throw problem(file, RegularFiles.NOT_REGULAR);
-        }
+    }
+
+    private static byte[] readDecoded(ImageInputStream input, String name, int imageSize, int channels,
+                                      Resampling resampling) {
         // the decoded raster's bytes stay taken from the budget until it has been resized
-        try (Decoded decoded = decode(file)) {
+        try (Decoded decoded = decode(input, name)) {
             BufferedImage image = decoded.image();
-            ColorModel model = image.getColorModel();
-            int colours = model instanceof IndexColorModel ? 3 : model.getNumColorComponents();
-            if (colours != 1 && colours != 3) {
-                throw problem(file, colours + " colour components (CMYK?); only grey and RGB images are read");
-            }
+            requireGreyOrRgb(image, name);
             return resizeAndCrop(image, decoded.mode(), imageSize, channels, resampling);
+        }
+    }
+
+    private static void requireGreyOrRgb(BufferedImage image, String name) {
+        ColorModel model = image.getColorModel();
+        int colours = model instanceof IndexColorModel ? 3 : model.getNumColorComponents();
+        if (colours != 1 && colours != 3) {
+            throw problem(name, colours + " colour components (CMYK?); only grey and RGB images are read");
         }
     }
 
@@ -110,8 +153,8 @@ public final class ImageLoader {
         }
     }
 
-    private static Decoded decode(Path file) {
-        try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
+    private static Decoded decode(ImageInputStream input, String file) {
+        try {
             if (input == null) {
                 throw problem(file, "cannot be opened");
             }
@@ -203,7 +246,7 @@ public final class ImageLoader {
                 : message.strip().replace('\n', ' ')) + ")";
     }
 
-    private static BadInputException problem(Path file, String what) {
+    private static BadInputException problem(String file, String what) {
         return new BadInputException("image " + file + ": " + what);
     }
 }
