@@ -294,7 +294,10 @@ def main():
                     os.remove(stale)
             say(f"  clip-engine {backend}: {args.steps[model]} steps, median of the last {args.steps[model] - warmup}")
             clip_engine("--init", init, "--data", tsv, "--backend", backend, "--threads", t, "--batch-size", b,
-                        "--no-shuffle", "--schedule", "constant", "--steps", args.steps[model],
+                        "--no-shuffle", "--steps", args.steps[model],
+                        # PyTorch's optimizer, spelled out: a run from --init would otherwise take the
+                        # fine-tuning defaults
+                        "--lr", 0.002, "--weight-decay", 0, "--schedule", "constant",
                         "--metrics", metrics, "--log-every", 1, "--results", results,
                         "--out", os.path.join(run, "model.safetensors"), "--quiet", "--no-pictures",
                         log=os.path.join(run, "train.log"))
