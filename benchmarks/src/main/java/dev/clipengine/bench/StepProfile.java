@@ -30,24 +30,24 @@ public final class StepProfile {
         int warmup = 3;
         int steps = 5;
         boolean encode = false;
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--encode")) {
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--encode")) {
                 encode = true;
-                i--;
                 continue;
             }
             if (i + 1 >= args.length) {
-                usage("a value is missing after " + args[i]);
+                usage("a value is missing after " + option);
             }
-            String value = args[i + 1];
-            switch (args[i]) {
+            String value = args[++i];
+            switch (option) {
                 case "--model" -> model = value;
                 case "--backend" -> backendName = value;
-                case "--threads" -> threads = positive(args[i], value);
-                case "--batch" -> batch = positive(args[i], value);
-                case "--warmup" -> warmup = positive(args[i], value);
-                case "--steps" -> steps = positive(args[i], value);
-                default -> usage("unknown option " + args[i]);
+                case "--threads" -> threads = positive(option, value);
+                case "--batch" -> batch = positive(option, value);
+                case "--warmup" -> warmup = positive(option, value);
+                case "--steps" -> steps = positive(option, value);
+                default -> usage("unknown option " + option);
             }
         }
         try (TimingBackend timing = new TimingBackend(BenchmarkSetup.backend(backendName, threads))) {
