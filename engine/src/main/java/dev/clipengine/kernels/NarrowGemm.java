@@ -29,7 +29,8 @@ final class NarrowGemm {
     private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
     private static final int LANES = SPECIES.length();
     private static final int MR = VectorGemm.MR;
-    private static final int NR = VectorGemm.NR;
+    /** VectorGemm's panel width, which on this path is the tile kernel's. */
+    private static final int NR = NarrowTileKernel.WIDTH;
     private static final int KC = VectorGemm.KC;
     /**
      * Depths packed at a time, a multiple of KC: C is read and written once per KB depths, so the

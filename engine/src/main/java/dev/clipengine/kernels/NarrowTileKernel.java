@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link VectorGemm}'s micro-kernel for species of 256 bits and less (AVX2 has 16 vector
- * registers): {@link VectorGemm#MR} rows of A by one packed panel two vectors wide, so 12
+ * registers), and {@link VectorAttention}'s on every width: {@link VectorGemm#MR} rows of A by one
+ * packed panel two vectors wide, so 12
  * accumulators, 2 panel vectors and a broadcast, and the same multiply-adds in the same order as
  * the wide kernel.
  *
@@ -24,7 +25,12 @@ final class NarrowTileKernel {
 
     private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
     private static final int LANES = SPECIES.length();
-    private static final int NR = VectorGemm.NR;
+    /**
+     * Columns of a panel and of the tile: two vectors. VectorGemm's narrow path packs panels of
+     * this width (its NR on 256 bits and less); attention uses it on every width.
+     */
+    static final int WIDTH = 2 * LANES;
+    private static final int NR = WIDTH;
 
     private NarrowTileKernel() {
     }

@@ -6,25 +6,33 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Multi-head self-attention ({@link Backend#attention}) with the Vector API: one part of work per
- * (sequence, head), spread over the worker pool. Heads are read and written where they lie in the
- * {@code [tokens, 3 * width]} q|k|v rows, never copied out; only the head's keys (or values) are
- * packed transposed, so that a row of scores is a broadcast multiply-add over whole vectors of
- * keys with no reduction across lanes.
+ * (sequence, head), spread over the worker pool. A head's work is six small products (two
+ * forward, four backward), each taken by {@link NarrowTileKernel} six rows by two vectors at a
+ * time. Heads are read and written where they lie in the {@code [tokens, 3 * width]} q|k|v rows:
+ * a product's left operand is read in place, and only its right operand, at most
+ * {@code length x headWidth}, is packed into panels.
  *
- * <p>Every sum runs in a fixed order (over the head's dimensions, or over the tokens, in index
- * order), and a part's result does not depend on the worker that runs it, so results repeat bit
- * for bit whatever the thread count.
+ * <p>Every element of a product is one chain of fused multiply-adds from zero over its depth in
+ * order (the head's dimensions, or the tokens), a softmax row's sum runs in a fixed order, and a
+ * part's result does not depend on the worker that runs it: results repeat bit for bit whatever
+ * the thread count.
  */
 final class VectorAttention implements WorkerPool.Task {
 
     private static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
+    private static final int MR = VectorGemm.MR;
+    private static final int NR = NarrowTileKernel.WIDTH;
 
     private final WorkerPool pool;
-    /** Per worker: a head's keys or values transposed, {@code [headWidth, paddedLength]}. */
+    /** Per worker: the right operand of one of the head's products, packed into panels NR wide. */
+    private final float[][] panels;
+    /** Per worker: the head's scores, or their gradients, {@code [length, columns]}, columns a whole number of panels. */
+    private final float[][] scores;
+    /** Per worker: the head's score gradients, or probabilities, transposed: {@code [length, length]}. */
     private final float[][] transposed;
-    /** Per worker: scores of one query row, or the score gradients of a whole head. */
-    private final float[][] rows;
+    /** Per worker: a tile of a product that does not fit whole where it belongs. */
+    private final float[][] tiles;
     private final float[][] lanes;
 
     // the call in progress, read by run(part, worker)
@@ -41,8 +49,10 @@ final class VectorAttention implements WorkerPool.Task {
 
     VectorAttention(WorkerPool pool) {
         this.pool = pool;
+        this.panels = new float[pool.threads()][0];
+        this.scores = new float[pool.threads()][0];
         this.transposed = new float[pool.threads()][0];
-        this.rows = new float[pool.threads()][0];
+        this.tiles = new float[pool.threads()][MR * NR];
         this.lanes = new float[pool.threads()][LANES];
     }
 
@@ -89,13 +99,15 @@ final class VectorAttention implements WorkerPool.Task {
         int q = sequence * length * stride + head * headWidth;
         int p = part * length * length;
         int o = sequence * length * width + head * headWidth;
-        int padded = paddedLength();
-        if (transposed[worker].length < headWidth * padded) {
-            transposed[worker] = new float[headWidth * padded];
+        int panelFloats = Math.max(panelsOf(length) * headWidth, panelsOf(headWidth) * length) * NR;
+        if (panels[worker].length < panelFloats) {
+            panels[worker] = new float[panelFloats];
         }
-        int rowScratch = backward ? length * padded : padded;
-        if (rows[worker].length < rowScratch) {
-            rows[worker] = new float[rowScratch];
+        if (scores[worker].length < length * columns()) {
+            scores[worker] = new float[length * columns()];
+        }
+        if (backward && transposed[worker].length < length * length) {
+            transposed[worker] = new float[length * length];
         }
         if (backward) {
             backwardHead(q, stride, width, p, o, worker);
@@ -104,184 +116,169 @@ final class VectorAttention implements WorkerPool.Task {
         }
     }
 
-    /** Keys rounded up to whole blocks of four vectors, the step of {@link #scoresInto}; the padding is zero. */
-    private int paddedLength() {
-        return (length + 4 * LANES - 1) / (4 * LANES) * (4 * LANES);
+    private static int panelsOf(int columns) {
+        return (columns + NR - 1) / NR;
+    }
+
+    /** Columns of a row of scores: the keys rounded up to whole panels, so that every tile of S is stored whole. */
+    private int columns() {
+        return panelsOf(length) * NR;
     }
 
     private void forwardHead(int q, int stride, int width, int p, int o, int worker) {
-        int padded = paddedLength();
-        float[] keysT = transposed[worker];
-        float[] row = rows[worker];
+        float[] panel = panels[worker];
+        float[] s = scores[worker];
+        float[] tile = tiles[worker];
         float[] lane = lanes[worker];
-        transpose(q + width, stride, keysT, padded);
+        int columns = columns();
+        // S = q k^T, unscaled: the scale is folded in with the softmax, as in q k^T / sqrt(d)
+        packTransposed(qkv, q + width, stride, panel);
+        product(length, columns, headWidth, qkv, q, stride, panel, s, 0, columns, tile);
         float scale = (float) (1 / Math.sqrt(headWidth));
         for (int i = 0; i < length; i++) {
             int keys = causal ? i + 1 : length;
-            scores(qkv, q + i * stride, keysT, padded, keys, row);
+            int row = i * columns;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < keys; j++) {
-                max = Math.max(max, row[j]);
+                max = Math.max(max, s[row + j]);
             }
-            // exp(scale * (s - max)): the scale is folded in after the product, as in q k^T / sqrt(d)
             FloatVector sums = FloatVector.zero(SPECIES);
             for (int j = 0; j < keys; j += LANES) {
                 VectorMask<Float> valid = SPECIES.indexInRange(j, keys);
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, row, j).sub(max).mul(scale));
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, s, row + j).sub(max).mul(scale));
                 e = FloatVector.zero(SPECIES).blend(e, valid);
-                e.intoArray(row, j);
+                e.intoArray(s, row + j);
                 sums = sums.add(e);
             }
             sums.intoArray(lane, 0);
             float inverse = 1f / VectorMath.sumLanes(lane);
             int probRow = p + i * length;
             for (int j = 0; j < length; j++) {
-                probs[probRow + j] = j < keys ? row[j] * inverse : 0f;
+                probs[probRow + j] = j < keys ? s[row + j] * inverse : 0f;
             }
-            weightedSum(probs, probRow, keys, qkv, q + 2 * width, stride, out, o + i * width);
         }
+        // out = P v; a causal row's probabilities past its keys are 0 and add nothing
+        packRows(qkv, q + 2 * width, stride, panel);
+        product(length, headWidth, length, probs, p, length, panel, out, o, width, tile);
     }
 
     private void backwardHead(int q, int stride, int width, int p, int o, int worker) {
-        int padded = paddedLength();
-        float[] valuesT = transposed[worker];
-        float[] dScores = rows[worker];
+        float[] panel = panels[worker];
+        float[] ds = scores[worker];
+        float[] dsT = transposed[worker];
+        float[] tile = tiles[worker];
         float[] lane = lanes[worker];
+        int columns = columns();
         int k = q + width;
         int v = q + 2 * width;
-        transpose(v, stride, valuesT, padded);
+        // dP = dO v^T
+        packTransposed(qkv, v, stride, panel);
+        product(length, columns, headWidth, dOut, o, width, panel, ds, 0, columns, tile);
         float scale = (float) (1 / Math.sqrt(headWidth));
         for (int i = 0; i < length; i++) {
             int keys = causal ? i + 1 : length;
-            int row = i * padded;
-            // dP_ij = dO_i . v_j, then dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij), scaled for q k^T's factor
-            scoresInto(dOut, o + i * width, valuesT, padded, keys, dScores, row);
-            FloatVector weighted = FloatVector.zero(SPECIES);
+            int row = i * columns;
             int probRow = p + i * length;
+            // dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij), scaled for q k^T's factor; 0 past the keys
+            FloatVector weighted = FloatVector.zero(SPECIES);
             int j = 0;
             for (; j + LANES <= keys; j += LANES) {
                 weighted = FloatVector.fromArray(SPECIES, probs, probRow + j)
-                        .fma(FloatVector.fromArray(SPECIES, dScores, row + j), weighted);
+                        .fma(FloatVector.fromArray(SPECIES, ds, row + j), weighted);
             }
             weighted.intoArray(lane, 0);
             float sum = VectorMath.sumLanes(lane);
             // the last keys are fewer than a vector: added one by one after the lanes
             for (; j < keys; j++) {
-                sum = Math.fma(probs[probRow + j], dScores[row + j], sum);
+                sum = Math.fma(probs[probRow + j], ds[row + j], sum);
             }
-            for (j = 0; j < keys; j++) {
-                dScores[row + j] = probs[probRow + j] * (dScores[row + j] - sum) * scale;
+            for (j = 0; j < length; j++) {
+                float d = j < keys ? probs[probRow + j] * (ds[row + j] - sum) * scale : 0f;
+                ds[row + j] = d;
+                dsT[j * length + i] = d;
             }
         }
+        // dQ = dS k
+        packRows(qkv, k, stride, panel);
+        product(length, headWidth, length, ds, 0, columns, panel, dQkv, q, stride, tile);
+        // dK = dS^T q
+        packRows(qkv, q, stride, panel);
+        product(length, headWidth, length, dsT, 0, length, panel, dQkv, k, stride, tile);
+        // dV = P^T dO
+        float[] probsT = dsT;
         for (int i = 0; i < length; i++) {
-            // dQ_i = sum_j dS_ij k_j
-            weightedSum(dScores, i * padded, causal ? i + 1 : length, qkv, k, stride, dQkv, q + i * stride);
-        }
-        for (int j = 0; j < length; j++) {
-            // dK_j = sum_i dS_ij q_i and dV_j = sum_i P_ij dO_i, over the queries that see key j
-            int first = causal ? j : 0;
-            columnWeightedSum(dScores, j, padded, first, qkv, q, stride, dQkv, k + j * stride);
-            columnWeightedSum(probs, p + j, length, first, dOut, o, width, dQkv, v + j * stride);
-        }
-    }
-
-    /** Copies the head's rows at {@code from} (stride apart) transposed into {@code [headWidth, padded]}. */
-    private void transpose(int from, int stride, float[] target, int padded) {
-        for (int j = 0; j < length; j++) {
-            int source = from + j * stride;
-            for (int d = 0; d < headWidth; d++) {
-                target[d * padded + j] = qkv[source + d];
+            for (int j = 0; j < length; j++) {
+                probsT[j * length + i] = probs[p + i * length + j];
             }
         }
-        for (int d = 0; d < headWidth; d++) {
-            for (int j = length; j < padded; j++) {
-                target[d * padded + j] = 0f;
-            }
-        }
-    }
-
-    private void scores(float[] a, int aRow, float[] bT, int padded, int keys, float[] target) {
-        scoresInto(a, aRow, bT, padded, keys, target, 0);
+        packRows(dOut, o, width, panel);
+        product(length, headWidth, length, probsT, 0, length, panel, dQkv, v, stride, tile);
     }
 
     /**
-     * {@code target[at + j] = a[aRow ..] . b_j} for j below keys (rounded up to whole blocks of
-     * four vectors, within the padding), b given transposed: each vector of keys sums over the
-     * head's dimensions in order.
+     * Packs the head's rows x[from + t * xStride ..] (length tokens of headWidth) transposed, as the
+     * right operand {@code [headWidth, length]} of a product over the head's dimensions: panel jp
+     * holds tokens jp * NR .. as its columns, depth by depth; tokens past the last are zero.
      */
-    private void scoresInto(float[] a, int aRow, float[] bT, int padded, int keys, float[] target, int at) {
-        // four vectors of keys at once: four independent chains hide the FMA latency; the padding
-        // columns of bT are zero, so a block past the last key costs a little and changes nothing
-        for (int j = 0; j < keys; j += 4 * LANES) {
-            FloatVector s0 = FloatVector.zero(SPECIES);
-            FloatVector s1 = FloatVector.zero(SPECIES);
-            FloatVector s2 = FloatVector.zero(SPECIES);
-            FloatVector s3 = FloatVector.zero(SPECIES);
-            for (int d = 0; d < headWidth; d++) {
-                FloatVector x = FloatVector.broadcast(SPECIES, a[aRow + d]);
-                int b = d * padded + j;
-                s0 = x.fma(FloatVector.fromArray(SPECIES, bT, b), s0);
-                s1 = x.fma(FloatVector.fromArray(SPECIES, bT, b + LANES), s1);
-                s2 = x.fma(FloatVector.fromArray(SPECIES, bT, b + 2 * LANES), s2);
-                s3 = x.fma(FloatVector.fromArray(SPECIES, bT, b + 3 * LANES), s3);
+    private void packTransposed(float[] x, int from, int xStride, float[] panel) {
+        for (int t = 0; t < panelsOf(length) * NR; t++) {
+            int at = t / NR * headWidth * NR + t % NR;
+            if (t < length) {
+                int source = from + t * xStride;
+                for (int d = 0; d < headWidth; d++) {
+                    panel[at + d * NR] = x[source + d];
+                }
+            } else {
+                for (int d = 0; d < headWidth; d++) {
+                    panel[at + d * NR] = 0f;
+                }
             }
-            s0.intoArray(target, at + j);
-            s1.intoArray(target, at + j + LANES);
-            s2.intoArray(target, at + j + 2 * LANES);
-            s3.intoArray(target, at + j + 3 * LANES);
-        }
-    }
-
-    /** {@code target[at + d] = sum_j w[wRow + j] x[x0 + j * xStride + d]} over j below count, in order of j. */
-    private void weightedSum(float[] w, int wRow, int count, float[] x, int x0, int xStride, float[] target, int at) {
-        rowsWeightedSum(w, wRow, 1, 0, count, x, x0, xStride, target, at);
-    }
-
-    /**
-     * {@code target[at + d] = sum_i w[w0 + i * wStride] x[x0 + i * xStride + d]} for i from
-     * {@code first} below {@code end}, in order of i. Four vectors of d at once: four independent
-     * chains hide the FMA latency (one chain per vector waited on each multiply-add), and each
-     * row of x is read whole; every element is still one chain over i in order.
-     */
-    private void rowsWeightedSum(float[] w, int w0, int wStride, int first, int end, float[] x, int x0, int xStride,
-                                 float[] target, int at) {
-        int d = 0;
-        for (; d + 4 * LANES <= headWidth; d += 4 * LANES) {
-            FloatVector a0 = FloatVector.zero(SPECIES);
-            FloatVector a1 = FloatVector.zero(SPECIES);
-            FloatVector a2 = FloatVector.zero(SPECIES);
-            FloatVector a3 = FloatVector.zero(SPECIES);
-            for (int i = first; i < end; i++) {
-                FloatVector weight = FloatVector.broadcast(SPECIES, w[w0 + i * wStride]);
-                int row = x0 + i * xStride + d;
-                a0 = weight.fma(FloatVector.fromArray(SPECIES, x, row), a0);
-                a1 = weight.fma(FloatVector.fromArray(SPECIES, x, row + LANES), a1);
-                a2 = weight.fma(FloatVector.fromArray(SPECIES, x, row + 2 * LANES), a2);
-                a3 = weight.fma(FloatVector.fromArray(SPECIES, x, row + 3 * LANES), a3);
-            }
-            a0.intoArray(target, at + d);
-            a1.intoArray(target, at + d + LANES);
-            a2.intoArray(target, at + d + 2 * LANES);
-            a3.intoArray(target, at + d + 3 * LANES);
-        }
-        // the head's last dimensions, fewer than four vectors: one vector (masked at the end) at a time
-        for (; d < headWidth; d += LANES) {
-            VectorMask<Float> inHead = SPECIES.indexInRange(d, headWidth);
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int i = first; i < end; i++) {
-                acc = FloatVector.broadcast(SPECIES, w[w0 + i * wStride])
-                        .fma(FloatVector.fromArray(SPECIES, x, x0 + i * xStride + d, inHead), acc);
-            }
-            acc.intoArray(target, at + d, inHead);
         }
     }
 
     /**
-     * {@code target[at + d] = sum_i w[w0 + i * wStride] x[x0 + i * xStride + d]} for i from first
-     * to the last token, in order of i: a column of w weighting rows of x.
+     * Packs the head's rows x[from + t * xStride ..] as they are, as the right operand
+     * {@code [length, headWidth]} of a product over the tokens: panel jp holds dimensions
+     * jp * NR .. as its columns, token by token; dimensions past the head's are zero.
      */
-    private void columnWeightedSum(float[] w, int w0, int wStride, int first, float[] x, int x0, int xStride,
-                                   float[] target, int at) {
-        rowsWeightedSum(w, w0, wStride, first, length, x, x0, xStride, target, at);
+    private void packRows(float[] x, int from, int xStride, float[] panel) {
+        for (int jp = 0; jp < panelsOf(headWidth); jp++) {
+            int d0 = jp * NR;
+            for (int t = 0; t < length; t++) {
+                int source = from + t * xStride + d0;
+                int to = (jp * length + t) * NR;
+                for (int v = 0; v < NR; v += LANES) {
+                    // a mask keeps the read inside the head and zero-fills the panel's spare columns
+                    VectorMask<Float> inHead = SPECIES.indexInRange(d0 + v, headWidth);
+                    FloatVector.fromArray(SPECIES, x, source + v, inHead).intoArray(panel, to + v);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code c[cIndex + i * ldc + j] = sum_p a[aIndex + i * lda + p] * B[p][j]} for i below rows
+     * and j below cols, B packed in panels depth deep: a whole tile straight into C, a partial one
+     * (the last rows, or a head narrower than a panel) through the tile scratch, so that nothing
+     * outside the rows x cols block is written.
+     */
+    private static void product(int rows, int cols, int depth, float[] a, int aIndex, int lda, float[] panel,
+                                float[] c, int cIndex, int ldc, float[] tile) {
+        for (int i = 0; i < rows; i += MR) {
+            int tileRows = Math.min(MR, rows - i);
+            for (int jp = 0; jp < panelsOf(cols); jp++) {
+                int j = jp * NR;
+                int tileColumns = Math.min(NR, cols - j);
+                boolean whole = tileRows == MR && tileColumns == NR;
+                int to = cIndex + i * ldc + j;
+                NarrowTileKernel.multiply(depth, a, aIndex + i * lda, lda, tileRows, panel, jp * depth * NR,
+                        tile, 0, false, whole, c, to, ldc);
+                if (!whole) {
+                    for (int r = 0; r < tileRows; r++) {
+                        System.arraycopy(tile, r * NR, c, to + r * ldc, tileColumns);
+                    }
+                }
+            }
+        }
     }
 }

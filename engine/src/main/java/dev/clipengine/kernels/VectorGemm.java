@@ -48,6 +48,11 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     static final long PARALLEL_MIN_FMAS = 128L * 128 * 128;
     /** Parts a thread gets, at most, when a product is split. */
     private static final int PARTS_PER_THREAD = 4;
+    /**
+     * Floats of the operand every part copies (NarrowGemm) above which a product gets one part a
+     * thread: 1 MB, beyond which the copies come from L3 or memory, not from the other parts' L2.
+     */
+    private static final long SHARED_COPY_MAX = 1L << 18;
     /** The smallest part worth handing to a thread, in multiply-adds. */
     static final long PART_MIN_FMAS = 1L << 20;
 
@@ -232,6 +237,12 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
             // of rows all of op(B), so the longer side is split. Columns of a 16640x256 product, 8
             // parts, copied its 68 MB A eight times and ran 2 threads slower than one.
             splitColumns = (n > m && columnTiles >= threads) || rowTiles < threads;
+            // and when that operand is large, one part a thread: a weight gradient 256Tx1024x16640
+            // copied its 17 MB A^T once per part and ran at 100 GFLOPS in 8 parts, 140 in 2
+            long copied = splitColumns ? (long) k * m : (long) k * n;
+            if (copied > SHARED_COPY_MAX) {
+                wanted = threads;
+            }
         }
         parts = Math.max(1, Math.min(wanted, splitColumns ? columnTiles : rowTiles));
     }
