@@ -36,7 +36,7 @@ final class NarrowGemm {
      * Depths packed at a time, a multiple of KC: C is read and written once per KB depths, so the
      * ViT's products (k 768 to 3072) pass over C once or twice.
      */
-    static final int KB = 12 * KC;
+    static final int KB = 6 * KC;
     /**
      * Rows of A copied at a time: MC x KB floats (288 KiB) stay in Zen 3's 512 KiB L2 while the
      * panels pass; 96 to 384 rows with shallower KB were no faster on one thread or two.

