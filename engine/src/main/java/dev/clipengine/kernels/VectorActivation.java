@@ -68,32 +68,64 @@ final class VectorActivation implements WorkerPool.Task {
 
     @Override
     public void run(int part, int worker) {
-        int end = Math.min(n, (part + 1) * CHUNK);
-        for (int i = part * CHUNK; i < end; i += LANES) {
-            VectorMask<Float> valid = SPECIES.indexInRange(i, end);
-            FloatVector v = FloatVector.fromArray(SPECIES, x, i, valid);
-            FloatVector result;
-            if (kind == Activation.QUICK_GELU) {
-                FloatVector s = sigmoid(v.mul(Activation.QUICK_GELU_FACTOR));
-                if (backward) {
-                    // s + 1.702 x s (1 - s)
-                    FloatVector slope = v.mul(Activation.QUICK_GELU_FACTOR).mul(s).fma(s.neg().add(1f), s);
-                    result = FloatVector.fromArray(SPECIES, dy, i, valid).mul(slope);
-                } else {
-                    result = v.mul(s);
-                }
-            } else {
-                FloatVector cdf = erf(v.mul(SQRT_HALF)).add(1f).mul(0.5f);
-                if (backward) {
-                    // Phi(x) + x phi(x)
-                    FloatVector density = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-                    result = FloatVector.fromArray(SPECIES, dy, i, valid).mul(v.fma(density, cdf));
-                } else {
-                    result = v.mul(cdf);
-                }
-            }
-            result.intoArray(y, i, valid);
+        int start = part * CHUNK;
+        int end = Math.min(n, start + CHUNK);
+        int body = start + SPECIES.loopBound(end - start);
+        // whole vectors without a mask: AVX2 has no cheap masked store, and one per vector cost
+        // more than the arithmetic. Each loop is a method of its own, so that C2's inlining budget
+        // covers all of exp (a call left out of line boxes every vector it takes).
+        if (backward) {
+            backwardVectors(start, body);
+        } else {
+            forwardVectors(start, body);
         }
+        if (body < end) {
+            lastElements(body, end);
+        }
+    }
+
+    private void forwardVectors(int from, int to) {
+        for (int i = from; i < to; i += LANES) {
+            value(kind, FloatVector.fromArray(SPECIES, x, i)).intoArray(y, i);
+        }
+    }
+
+    private void backwardVectors(int from, int to) {
+        for (int i = from; i < to; i += LANES) {
+            FloatVector.fromArray(SPECIES, dy, i).mul(slope(kind, FloatVector.fromArray(SPECIES, x, i)))
+                    .intoArray(y, i);
+        }
+    }
+
+    /** The elements past the last whole vector, through the same arithmetic under a mask. */
+    private void lastElements(int from, int to) {
+        VectorMask<Float> valid = SPECIES.indexInRange(from, to);
+        FloatVector v = FloatVector.fromArray(SPECIES, x, from, valid);
+        FloatVector result = backward
+                ? FloatVector.fromArray(SPECIES, dy, from, valid).mul(slope(kind, v))
+                : value(kind, v);
+        result.intoArray(y, from, valid);
+    }
+
+    /** act(v). */
+    private static FloatVector value(Activation kind, FloatVector v) {
+        if (kind == Activation.QUICK_GELU) {
+            return v.mul(sigmoid(v.mul(Activation.QUICK_GELU_FACTOR)));
+        }
+        return v.mul(erf(v.mul(SQRT_HALF)).add(1f).mul(0.5f));
+    }
+
+    /** act'(v). */
+    private static FloatVector slope(Activation kind, FloatVector v) {
+        if (kind == Activation.QUICK_GELU) {
+            // s + 1.702 x s (1 - s)
+            FloatVector s = sigmoid(v.mul(Activation.QUICK_GELU_FACTOR));
+            return v.mul(Activation.QUICK_GELU_FACTOR).mul(s).fma(s.neg().add(1f), s);
+        }
+        // Phi(x) + x phi(x)
+        FloatVector cdf = erf(v.mul(SQRT_HALF)).add(1f).mul(0.5f);
+        FloatVector density = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+        return v.fma(density, cdf);
     }
 
     private static FloatVector sigmoid(FloatVector z) {

@@ -248,9 +248,13 @@ final class VectorAttention implements WorkerPool.Task {
                 int source = from + t * xStride + d0;
                 int to = (jp * length + t) * NR;
                 for (int v = 0; v < NR; v += LANES) {
-                    // a mask keeps the read inside the head and zero-fills the panel's spare columns
-                    VectorMask<Float> inHead = SPECIES.indexInRange(d0 + v, headWidth);
-                    FloatVector.fromArray(SPECIES, x, source + v, inHead).intoArray(panel, to + v);
+                    if (d0 + v + LANES <= headWidth) {
+                        FloatVector.fromArray(SPECIES, x, source + v).intoArray(panel, to + v);
+                    } else {
+                        // a mask keeps the read inside the head and zero-fills the panel's spare columns
+                        VectorMask<Float> inHead = SPECIES.indexInRange(d0 + v, headWidth);
+                        FloatVector.fromArray(SPECIES, x, source + v, inHead).intoArray(panel, to + v);
+                    }
                 }
             }
         }

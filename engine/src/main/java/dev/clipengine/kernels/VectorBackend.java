@@ -35,6 +35,7 @@ public final class VectorBackend extends CheckedBackend {
     private final VectorLayerNorm layerNorm;
     private final VectorActivation activation;
     private final VectorAttention attention;
+    private final VectorBias bias;
     /** Scratch for summing one vector's lanes in a fixed order. */
     private final float[] lanes = new float[LANES];
     /** softmaxColumns' per-column maxima and sums, padded to whole vectors; grown on demand. */
@@ -64,6 +65,7 @@ public final class VectorBackend extends CheckedBackend {
         this.layerNorm = new VectorLayerNorm(pool);
         this.activation = new VectorActivation(pool);
         this.attention = new VectorAttention(pool);
+        this.bias = new VectorBias(pool);
     }
 
     @Override
@@ -104,40 +106,12 @@ public final class VectorBackend extends CheckedBackend {
 
     @Override
     protected void addBiasKernel(int rows, int cols, float[] x, float[] bias) {
-        int body = SPECIES.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int row = r * cols;
-            int c = 0;
-            for (; c < body; c += LANES) {
-                FloatVector.fromArray(SPECIES, x, row + c).add(FloatVector.fromArray(SPECIES, bias, c))
-                        .intoArray(x, row + c);
-            }
-            // fewer than a vector's columns remain: plain adds give the same bits
-            for (; c < cols; c++) {
-                x[row + c] += bias[c];
-            }
-        }
+        this.bias.add(rows, cols, x, bias);
     }
 
     @Override
     protected void biasBackwardKernel(int rows, int cols, float[] dy, float[] dBias) {
-        // rows outside, columns across the lanes: each column sums its rows in order with no cross-lane step
-        int body = SPECIES.loopBound(cols);
-        for (int c = 0; c < cols; c++) {
-            dBias[c] = 0f;
-        }
-        for (int r = 0; r < rows; r++) {
-            int row = r * cols;
-            int c = 0;
-            for (; c < body; c += LANES) {
-                FloatVector.fromArray(SPECIES, dBias, c).add(FloatVector.fromArray(SPECIES, dy, row + c))
-                        .intoArray(dBias, c);
-            }
-            // the last columns add the same values in the same order, one at a time
-            for (; c < cols; c++) {
-                dBias[c] += dy[row + c];
-            }
-        }
+        this.bias.backward(rows, cols, dy, dBias);
     }
 
     @Override

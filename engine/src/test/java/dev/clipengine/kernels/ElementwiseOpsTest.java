@@ -18,7 +18,8 @@ class ElementwiseOpsTest {
     @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
     void addBiasAndItsGradient(Backend backend) {
         Random random = new Random(21);
-        for (int rows : new int[] {1, 7, 64, 300}) {
+        // 2053 rows: with 65 or more columns, enough to split addBias over the threads, into a short last part
+        for (int rows : new int[] {1, 7, 64, 300, 2053}) {
             for (int cols : AWKWARD_SIZES) {
                 String what = backend.name() + " " + rows + "x" + cols;
                 // arrays longer than needed: only the leading elements may change
