@@ -46,6 +46,10 @@ final class OpenBlasLibrary {
     static final String LIBRARY_PROPERTY = "clip.openblas.library";
     static final String LIBRARY_VARIABLE = "CLIP_OPENBLAS_LIBRARY";
     static final String CACHE_PROPERTY = "clip.cache.dir";
+    /** OpenBLAS's environment variable for how long its idle threads spin. */
+    static final String THREAD_TIMEOUT = "OPENBLAS_THREAD_TIMEOUT";
+    /** 2^16 cycles, about 20 microseconds: a training step's next product still finds them awake. */
+    private static final int SPIN_CYCLES_LOG2 = 16;
 
     private static final String RESOURCE_ROOT = "org/bytedeco/openblas/";
     private static final String VERSION_RESOURCE = "META-INF/maven/org.bytedeco/openblas/pom.properties";
@@ -110,6 +114,7 @@ final class OpenBlasLibrary {
     }
 
     private static SymbolLookup load() {
+        shortenThreadSpin();
         String configured = System.getProperty(LIBRARY_PROPERTY);
         String source = "-D" + LIBRARY_PROPERTY;
         if (configured == null || configured.isBlank()) {
@@ -142,6 +147,33 @@ final class OpenBlasLibrary {
         }
         checkIsOpenBlas(lookup, what);
         return lookup;
+    }
+
+    /**
+     * OpenBLAS's worker threads spin after every call, 2^28 cycles by default (about a tenth of a
+     * second), before they sleep. Between products the Vector API runs the other operators on
+     * the same cores, and the spinning threads took them: attention and activations ran at half
+     * speed beside OpenBLAS. OpenBLAS reads {@value #THREAD_TIMEOUT} (a power of two of cycles,
+     * 4 to 30) as it loads, so it is set here first, to 2^{@value #SPIN_CYCLES_LOG2} cycles,
+     * unless the user set it.
+     */
+    private static void shortenThreadSpin() {
+        if (System.getenv(THREAD_TIMEOUT) != null || System.getProperty("os.name", "").startsWith("Windows")) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment setenv = Linker.nativeLinker().defaultLookup().find("setenv").orElse(null);
+            if (setenv == null) {
+                return;
+            }
+            MethodHandle call = Linker.nativeLinker().downcallHandle(setenv,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_INT));
+            int ignored = (int) call.invokeExact(arena.allocateFrom(THREAD_TIMEOUT),
+                    arena.allocateFrom(Integer.toString(SPIN_CYCLES_LOG2)), 0);
+        } catch (Throwable e) {
+            // the default spin is slower, not wrong
+        }
     }
 
     /**

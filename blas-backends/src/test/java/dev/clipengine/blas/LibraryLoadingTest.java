@@ -35,6 +35,10 @@ class LibraryLoadingTest {
         List<String> jni = result.output().lines().filter(line -> line.contains("libjni")).toList();
         assertTrue(jni.isEmpty(), "blas loaded JNI libraries: " + jni);
         assertTrue(result.output().contains("blas (OpenBLAS "), result.output());
+        // OpenBLAS's threads spin briefly after a call, unless the user chose otherwise
+        String own = System.getenv(OpenBlasLibrary.THREAD_TIMEOUT);
+        assertTrue(result.output().contains(OpenBlasLibrary.THREAD_TIMEOUT + "=" + (own != null ? own : "16")),
+                result.output());
     }
 
     @Test
