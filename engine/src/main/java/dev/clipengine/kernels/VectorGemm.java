@@ -246,8 +246,7 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
             // NarrowGemm copies both operands: every part of columns copies all of op(A), every part
             // of rows all of op(B), so the split that copies less is taken. Columns of a 16640x256
             // product, 8 parts, copied its 68 MB A eight times and ran 2 threads slower than one.
-            splitColumns = columnTiles >= threads
-                    && (rowTiles < threads || copiedByColumns(threads) < copiedByRows(threads));
+            splitColumns = columnTiles >= threads && (rowTiles < threads || columnsCopyLess(threads));
             // and when that operand is large, one part a thread: a weight gradient 256Tx1024x16640
             // copied its 17 MB A^T once per part and ran at 100 GFLOPS in 8 parts, 140 in 2
             long copied = splitColumns ? (long) k * m : (long) k * n;
@@ -259,23 +258,18 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     }
 
     /**
-     * What a part copies when NarrowGemm's parts are columns, a transposed operand's copy (an
-     * element at a time) weighing {@link #TRANSPOSED_COPY} contiguous ones: all of op(A) once per
-     * block of columns, and its own columns of op(B).
+     * Whether parts of columns copy less than parts of rows. A part of columns copies all of op(A)
+     * once per block of columns and its own columns of op(B); a part of rows its rows of op(A) per
+     * block, and all of op(B). A transposed operand's copy (an element at a time) weighs
+     * {@link #TRANSPOSED_COPY} contiguous ones. The longer side wins unless the other copies a
+     * quarter less: a 16640x768Tx256 product ran slower in columns for a few percent fewer copies.
      */
-    private long copiedByColumns(int threads) {
+    private boolean columnsCopyLess(int threads) {
         long partColumns = (n + threads - 1) / threads;
-        return copyWeight(transA) * m * k * blocksOf(partColumns) + copyWeight(transB) * k * partColumns;
-    }
-
-    /**
-     * The same when the parts are rows, plus a margin: rows were taken until this comparison was
-     * introduced, and on a 16640x768Tx256 product columns ran slower for a few percent fewer copies.
-     */
-    private long copiedByRows(int threads) {
         long partRows = (m + threads - 1) / threads;
-        long copied = copyWeight(transA) * partRows * k * blocksOf(n) + copyWeight(transB) * k * n;
-        return copied * 3 / 4;
+        long byColumns = copyWeight(transA) * m * k * blocksOf(partColumns) + copyWeight(transB) * k * partColumns;
+        long byRows = copyWeight(transA) * partRows * k * blocksOf(n) + copyWeight(transB) * k * n;
+        return n > m ? byRows * 4 >= byColumns * 3 : byColumns * 4 < byRows * 3;
     }
 
     private static long copyWeight(boolean transposed) {
