@@ -225,8 +225,8 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     /**
      * Splits C into parts of rows or of columns. Splitting columns gives each part its own panels
      * to pack; splitting rows makes every part pack all of op(B), which is cheap next to the
-     * product when m is large; NarrowGemm also copies op(A), so there the split follows the
-     * longer side. A few parts a thread, handed out as threads come free,
+     * product when m is large; NarrowGemm also copies op(A), so there the split is the one that
+     * copies less ({@link #columnsCopyLess}). A few parts a thread, handed out as threads come free,
      * keep a thread that loses its core for a while from holding up the whole product.
      */
     private void planParts() {
