@@ -49,12 +49,23 @@ class ImageStreamTest {
             started.incrementAndGet();
             return decodeSlowly(file);
         }, LoadProgress.NONE, 6, 2)) {
-            Thread.sleep(50);
-            assertEquals(6, started.get(), "decoded before anything was taken");
+            assertEquals(6, settledCount(started, 6), "decoded before anything was taken");
             stream.next(4);
-            Thread.sleep(50);
-            assertEquals(10, started.get());
+            assertEquals(10, settledCount(started, 10));
         }
+    }
+
+    /**
+     * Waits, however loaded the machine, until count reaches expected, then 100 ms more, and
+     * returns it: a stream that decodes past its lookahead shows a larger count.
+     */
+    private static int settledCount(AtomicInteger count, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (count.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+        return count.get();
     }
 
     @Test

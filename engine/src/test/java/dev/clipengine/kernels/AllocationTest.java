@@ -13,8 +13,12 @@ class AllocationTest {
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    /** The JIT compiles in the background: give it this long to reach the steady state. */
-    private static final long WARM_UP_NANOS = 20_000_000_000L;
+    /**
+     * The JIT compiles in the background: give it this long to reach the steady state. A quiet
+     * machine gets there in well under a second; on one loaded with other builds 20 s was once
+     * too short. The wait ends as soon as 20 calls in a row allocate nothing.
+     */
+    private static final long WARM_UP_NANOS = 90_000_000_000L;
 
     @ParameterizedTest
     @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
