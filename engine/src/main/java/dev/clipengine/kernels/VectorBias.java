@@ -61,7 +61,7 @@ final class VectorBias implements WorkerPool.Task {
     @Override
     public void run(int part, int worker) {
         if (backward) {
-            sumColumns(0, cols);
+            sumColumns();
         } else {
             int from = part * ROWS_PER_PART;
             int to = parts == 1 ? rows : Math.min(rows, from + ROWS_PER_PART);
@@ -85,23 +85,23 @@ final class VectorBias implements WorkerPool.Task {
         }
     }
 
-    /** Columns [from, to): rows outside, columns across the lanes, so each column sums its rows in order. */
-    private void sumColumns(int from, int to) {
+    /** Rows outside, columns across the lanes, so each column sums its rows in order. */
+    private void sumColumns() {
         float[] dy = x;
         float[] dBias = bias;
-        int body = from + SPECIES.loopBound(to - from);
-        for (int c = from; c < to; c++) {
+        int body = SPECIES.loopBound(cols);
+        for (int c = 0; c < cols; c++) {
             dBias[c] = 0f;
         }
         for (int r = 0; r < rows; r++) {
             int row = r * cols;
-            int c = from;
+            int c = 0;
             for (; c < body; c += LANES) {
                 FloatVector.fromArray(SPECIES, dBias, c).add(FloatVector.fromArray(SPECIES, dy, row + c))
                         .intoArray(dBias, c);
             }
             // the last columns add the same values in the same order, one at a time
-            for (; c < to; c++) {
+            for (; c < cols; c++) {
                 dBias[c] += dy[row + c];
             }
         }
