@@ -30,8 +30,12 @@ final class DistributedFlags {
             description = "With --spark: the shares each global batch is cut into, one task each. Default: 2.")
     Integer partitions;
 
-    /** Checks the flags before any work; returns the engine's provider, or null for one process. */
-    DistributedEngineProvider check(int batchSize) {
+    /**
+     * Checks the flags before any work; returns the engine's provider, or null for one process.
+     * That a batch has a pair for every share is checked by {@link #checkShares} once the batch
+     * size, which may depend on the model, is known.
+     */
+    DistributedEngineProvider check() {
         if (master == null) {
             if (partitions != null) {
                 throw new BadInputException("--partitions goes with --spark MASTER");
@@ -41,13 +45,20 @@ final class DistributedFlags {
         if (master.isBlank()) {
             throw new BadInputException("--spark needs a master: local[2], spark://HOST:7077, yarn, ...");
         }
-        Options.range("--partitions", partitionCount(), 1, batchSize);
+        Options.atLeast("--partitions", partitionCount(), 1);
         return ServiceLoader.load(DistributedEngineProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(provider -> provider.name().equals(ENGINE))
                 .findFirst()
                 .orElseThrow(() -> new BadInputException("--spark needs the Spark engine, which this jar lacks: run "
                         + "clip-engine-spark.jar (built in spark/target by ./build; docs/spark.md)"));
+    }
+
+    /** Refuses more shares than a batch has pairs. */
+    void checkShares(int batchSize) {
+        if (master != null) {
+            Options.range("--partitions", partitionCount(), 1, batchSize);
+        }
     }
 
     int partitionCount() {

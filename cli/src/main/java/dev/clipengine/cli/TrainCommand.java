@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
-        DistributedEngineProvider cluster = distributed.check(flags.batchSize);
+        DistributedEngineProvider cluster = distributed.check();
         Outputs outputs = planOutputs();
 
         TrainingFlags.Prepared prepared;
@@ -122,6 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
             prepared = flags.prepare(err, loading);
         }
         TrainingOptions options = flags.trainingOptions(prepared.defaults());
+        distributed.checkShares(options.batchSize());
         DataSources.TrainingData trainingData = prepared.data();
         PairDataset dataset = trainingData.pairs();
         if (evalEvery > 0 && trainingData.validation().isEmpty()) {

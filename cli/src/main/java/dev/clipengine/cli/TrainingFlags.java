@@ -100,8 +100,10 @@ final class TrainingFlags {
     }
 
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Pairs per step.")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Pairs per step. Default: 128, 64 for a new transformer (open_clip's), the saved run's "
+                    + "with --resume.")
+    Integer batchSize;
 
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate. Default: 0.002 for the card's model, "
             + "0.003 for a new transformer, 1e-5 to fine-tune one (--init), the saved run's with --resume.")
@@ -115,7 +117,7 @@ final class TrainingFlags {
 
     @Option(names = "--weight-decay", paramLabel = "X",
             description = "Weight decay, on weight matrices and embeddings only. Default: 0 for the card's model, "
-                    + "0.1 for a transformer, the saved run's with --resume.")
+                    + "0.2 for a new transformer, 0.1 to fine-tune one (--init), the saved run's with --resume.")
     Double weightDecay;
 
     @Option(names = "--beta1", paramLabel = "X", defaultValue = "" + AdamW.DEFAULT_BETA1, description = "AdamW beta1.")
@@ -239,7 +241,9 @@ final class TrainingFlags {
         }
         // the logits of a batch are batch^2 floats in one array
         // a contrastive loss needs at least two pairs to contrast
-        Options.range("--batch-size", batchSize, 2, 32768);
+        if (batchSize != null) {
+            Options.range("--batch-size", batchSize, 2, 32768);
+        }
         if (lr != null) {
             Options.positive("--lr", lr);
         }
@@ -298,6 +302,7 @@ final class TrainingFlags {
         long steps = length.steps == null ? 0 : length.steps;
         int epochs = length.steps == null && length.epochs == null ? DEFAULT_EPOCHS
                 : length.epochs == null ? 0 : length.epochs;
+        int batchSize = this.batchSize != null ? this.batchSize : defaults.batchSize();
         return new TrainingOptions(steps, epochs, batchSize, lr, optimizer, (float) momentum, (float) weightDecay,
                 beta1, beta2, (float) eps, seed, !noShuffle, schedule, warmup == null ? -1 : warmup, clipGrad,
                 skipNonFinite, frozenParts());

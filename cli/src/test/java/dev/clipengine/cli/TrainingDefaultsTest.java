@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clipengine.io.TrainingCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,13 +35,33 @@ class TrainingDefaultsTest {
         Files.writeString(config, TransformerCommandTest.CONFIG);
 
         assertRun(train(dir, "card", "--model", "seed"), "0.0", "0.002 constant");
-        assertRun(train(dir, "vit", "--model", config.toString()), "0.1", "0.003 cosine");
+        assertRun(train(dir, "vit", "--model", config.toString()), "0.2", "0.003 cosine");
         assertRun(train(dir, "given", "--model", config.toString(), "--lr", "0.01", "--schedule", "constant",
-                "--weight-decay", "0.2"), "0.2", "0.01 constant");
+                "--weight-decay", "0.3"), "0.3", "0.01 constant");
         // fine-tuning: a rate small enough to keep what the weights know
         assertRun(train(dir, "tuned", "--init", dir.resolve("vit.safetensors").toString()), "0.1", "1.0E-5 cosine");
         assertRun(train(dir, "card-tuned", "--init", dir.resolve("card.safetensors").toString()), "0.0",
                 "0.002 constant");
+    }
+
+    @Test
+    void aNewTransformerTakesOpenClipsBatchSize(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("vit.json");
+        Files.writeString(config, TransformerCommandTest.CONFIG);
+        assertTrue(oneStep(dir, "vit", "--model", config.toString()).contains("1 step of 64 pairs"));
+        assertTrue(oneStep(dir, "card", "--model", "seed").contains("1 step of 128 pairs"));
+        assertTrue(oneStep(dir, "given", "--model", config.toString(), "--batch-size", "16")
+                .contains("1 step of 16 pairs"));
+    }
+
+    /** The output of a one-step run with the batch size left to the defaults unless options give it. */
+    private static String oneStep(Path dir, String name, String... options) {
+        List<String> args = new ArrayList<>(List.of("train", "--steps", "1", "--threads", "1", "--no-pictures",
+                "--out", dir.resolve(name + ".safetensors").toString()));
+        args.addAll(List.of(options));
+        TrainCommandTest.Result result = TrainCommandTest.run(args.toArray(String[]::new));
+        assertEquals(0, result.status(), result.err());
+        return result.out();
     }
 
     @Test
