@@ -31,11 +31,11 @@ final class DistributedFlags {
     Integer partitions;
 
     /**
-     * Checks the flags before any work; returns the engine's provider, or null for one process.
-     * That a batch has a pair for every share is checked by {@link #checkShares} once the batch
-     * size, which may depend on the model, is known.
+     * Checks the flags before any work, the shares against {@code --batch-size} when given (else
+     * null: the default depends on the model, and {@link #checkShares} checks them once it is
+     * known); returns the engine's provider, or null for one process.
      */
-    DistributedEngineProvider check() {
+    DistributedEngineProvider check(Integer batchSize) {
         if (master == null) {
             if (partitions != null) {
                 throw new BadInputException("--partitions goes with --spark MASTER");
@@ -45,7 +45,11 @@ final class DistributedFlags {
         if (master.isBlank()) {
             throw new BadInputException("--spark needs a master: local[2], spark://HOST:7077, yarn, ...");
         }
-        Options.atLeast("--partitions", partitionCount(), 1);
+        if (batchSize != null) {
+            checkShares(batchSize);
+        } else {
+            Options.atLeast("--partitions", partitionCount(), 1);
+        }
         return ServiceLoader.load(DistributedEngineProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(provider -> provider.name().equals(ENGINE))
