@@ -247,11 +247,15 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
             // of rows all of op(B), so the split that copies less is taken. Columns of a 16640x256
             // product, 8 parts, copied its 68 MB A eight times and ran 2 threads slower than one.
             splitColumns = columnTiles >= threads && (rowTiles < threads || columnsCopyLess(threads));
-            // and when that operand is large, one part a thread: a weight gradient 256Tx1024x16640
-            // copied its 17 MB A^T once per part and ran at 100 GFLOPS in 8 parts, 140 in 2
+            // and when that operand is large, no more copies of it than one thread would make: a
+            // weight gradient 256Tx1024x16640 copied its 17 MB A^T once per part and ran at 100
+            // GFLOPS in 8 parts, 140 in 2. A part of columns copies op(A) once per NC columns, so
+            // parts at most NC wide, as many for each thread, copy it as often as halves do, and
+            // let a thread whose core is taken by another process for a while leave more of them
+            // to the other (800x3072Tx768: 6 parts, not 2)
             long copied = splitColumns ? (long) k * m : (long) k * n;
             if (copied > SHARED_COPY_MAX) {
-                wanted = threads;
+                wanted = splitColumns ? (int) (threads * Math.ceilDiv(blocksOf(n), threads)) : threads;
             }
         }
         parts = Math.max(1, Math.min(wanted, splitColumns ? columnTiles : rowTiles));
