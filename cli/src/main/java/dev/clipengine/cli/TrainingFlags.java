@@ -159,7 +159,7 @@ final class TrainingFlags {
     record Prepared(TrainingCheckpoint.Contents resumed, DataSources.TrainingData data, ClipModel model,
                     boolean fineTuning) {
 
-        /** The learning rate, weight decay and schedule for what the flags leave out. */
+        /** The batch size, learning rate, weight decay and schedule for what the flags leave out. */
         TrainingDefaults defaults() {
             return TrainingDefaults.of(model.config(), fineTuning,
                     resumed == null ? null : resumed.training().get("options"));

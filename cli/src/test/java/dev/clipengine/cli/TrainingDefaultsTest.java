@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The learning rate, weight decay and schedule a run takes when the command line leaves them out. */
+/** The batch size, learning rate, weight decay and schedule a run takes when the command line leaves them out. */
 class TrainingDefaultsTest {
 
     private static TrainCommandTest.Result train(Path dir, String name, String... options) {
@@ -71,6 +71,11 @@ class TrainingDefaultsTest {
                 "--save-every", "1", "--save-dir", checkpoints.toString());
         Path step1 = checkpoints.resolve(TrainingCheckpoint.fileName(1));
         assertRun(train(dir, "resumed", "--resume", step1.toString()), "0.05", "0.01 cosine");
+        // and its batch size, 8 here, where the card's default is 128
+        TrainCommandTest.Result batch = TrainCommandTest.run("train", "--resume", step1.toString(), "--steps", "2",
+                "--threads", "1", "--no-pictures", "--out", dir.resolve("batch.safetensors").toString());
+        assertEquals(0, batch.status(), batch.err());
+        assertTrue(batch.out().contains("2 steps of 8 pairs"), batch.out());
 
         TrainCommandTest.Result other = TrainCommandTest.run("train", "--resume", step1.toString(), "--steps", "2",
                 "--batch-size", "8", "--lr", "0.02", "--out", dir.resolve("other.safetensors").toString());

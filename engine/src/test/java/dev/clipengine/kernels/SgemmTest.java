@@ -49,9 +49,10 @@ class SgemmTest {
     @MethodSource("dev.clipengine.kernels.KernelTesting#backendsUnderTest")
     void largeShapesSplitAcrossThreads(Backend backend) {
         Random random = new Random(12);
-        // 257x129x67 and 300^3 split by columns on 2 threads, 600x48x200 by rows; 96x1100x2800
-        // copies a large op(A) into every part of columns, so those parts are at most a packed block wide
-        int[][] shapes = {{257, 129, 67}, {300, 300, 300}, {600, 48, 200}, {64, 640, 64}, {96, 1100, 2800}};
+        // 257x129x67 and 300^3 split by columns on 2 threads, 600x48x200 by rows; 128x1100x2800
+        // copies a large op(A) (358,400 floats) into every part of columns, so those parts are at
+        // most a packed block wide: four of them
+        int[][] shapes = {{257, 129, 67}, {300, 300, 300}, {600, 48, 200}, {64, 640, 64}, {128, 1100, 2800}};
         for (int[] shape : shapes) {
             for (int transposes = 0; transposes < 4; transposes++) {
                 boolean nanC = transposes % 2 == 0;
