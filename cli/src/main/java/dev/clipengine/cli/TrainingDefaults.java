@@ -19,8 +19,9 @@ import dev.clipengine.model.TransformerConfig;
 record TrainingDefaults(int batchSize, double lr, double weightDecay, String schedule, String source) {
 
     static final TrainingDefaults CARD = new TrainingDefaults(128, 0.002, 0, "constant", "the card's model");
-    /** open_clip's batch size and weight decay, 64 and 0.2 (docs/transformer.md measures them on vit-tiny). */
-    static final TrainingDefaults TRANSFORMER = new TrainingDefaults(64, 0.003, 0.2, "cosine", "a new transformer");
+    /** open_clip's batch size and weight decay, 64 and 0.2 (measured on vit-tiny in docs/transformer.md). */
+    static final TrainingDefaults TRANSFORMER =
+            new TrainingDefaults(64, 0.003, 0.2, "cosine", "a new transformer");
     static final TrainingDefaults FINE_TUNING = new TrainingDefaults(128, 1e-5, 0.1, "cosine", "fine-tuning");
 
     /** For a run on {@code model}: new, from {@code --init} ({@code fineTuning}), or resumed ({@code saved}, else null). */
@@ -32,7 +33,8 @@ record TrainingDefaults(int batchSize, double lr, double weightDecay, String sch
         if (saved == null) {
             return family;
         }
-        return new TrainingDefaults(saved.path("batch_size").asInt(family.batchSize), saved.path("lr").asDouble(family.lr),
+        return new TrainingDefaults(saved.path("batch_size").asInt(family.batchSize),
+                saved.path("lr").asDouble(family.lr),
                 saved.path("weight_decay").asDouble(family.weightDecay),
                 saved.path("schedule").asText(family.schedule), "the resumed run");
     }

@@ -111,7 +111,7 @@ public final class VectorBackend extends CheckedBackend {
 
     @Override
     protected void biasBackwardKernel(int rows, int cols, float[] dy, float[] dBias) {
-        this.bias.backward(rows, cols, dy, dBias);
+        VectorBias.backward(rows, cols, dy, dBias);
     }
 
     @Override

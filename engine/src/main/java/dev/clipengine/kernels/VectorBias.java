@@ -17,11 +17,10 @@ final class VectorBias implements WorkerPool.Task {
 
     private final WorkerPool pool;
 
-    // the call in progress, read by run(part, worker)
-    private boolean backward;
+    // the addBias call in progress, read by run(part, worker)
     private int rows;
     private int cols;
-    private int parts;
+    private int rowsPerPart;
     private float[] x;
     private float[] bias;
 
@@ -32,26 +31,13 @@ final class VectorBias implements WorkerPool.Task {
     /** {@code x[r][c] += bias[c]}. */
     void add(int rows, int cols, float[] x, float[] bias) {
         boolean split = (long) rows * cols >= (long) pool.threads() * VectorBackend.PARALLEL_MIN_ELEMENTS;
-        start(false, rows, cols, x, bias, split ? (rows + ROWS_PER_PART - 1) / ROWS_PER_PART : 1);
-    }
-
-    /**
-     * {@code dBias[c] = sum over r of dy[r][c]}, in order of r, on the calling thread: the sum is
-     * bound by reading dy, and columns split between two threads ran slower than one.
-     */
-    void backward(int rows, int cols, float[] dy, float[] dBias) {
-        start(true, rows, cols, dy, dBias, 1);
-    }
-
-    private void start(boolean backward, int rows, int cols, float[] x, float[] bias, int parts) {
-        this.backward = backward;
         this.rows = rows;
         this.cols = cols;
-        this.parts = parts;
+        this.rowsPerPart = split ? ROWS_PER_PART : rows;
         this.x = x;
         this.bias = bias;
         try {
-            pool.run(this, parts);
+            pool.run(this, split ? (rows + ROWS_PER_PART - 1) / ROWS_PER_PART : 1);
         } finally {
             this.x = null;
             this.bias = null;
@@ -60,16 +46,8 @@ final class VectorBias implements WorkerPool.Task {
 
     @Override
     public void run(int part, int worker) {
-        if (backward) {
-            sumColumns();
-        } else {
-            int from = part * ROWS_PER_PART;
-            int to = parts == 1 ? rows : Math.min(rows, from + ROWS_PER_PART);
-            addToRows(from, to);
-        }
-    }
-
-    private void addToRows(int from, int to) {
+        int from = part * rowsPerPart;
+        int to = Math.min(rows, from + rowsPerPart);
         int body = SPECIES.loopBound(cols);
         for (int r = from; r < to; r++) {
             int row = r * cols;
@@ -85,10 +63,12 @@ final class VectorBias implements WorkerPool.Task {
         }
     }
 
-    /** Rows outside, columns across the lanes, so each column sums its rows in order. */
-    private void sumColumns() {
-        float[] dy = x;
-        float[] dBias = bias;
+    /**
+     * {@code dBias[c] = sum over r of dy[r][c]}, in order of r, on the calling thread: the sum is
+     * bound by reading dy, and columns split between two threads ran slower than one. Rows outside,
+     * columns across the lanes, so each column sums its rows in order.
+     */
+    static void backward(int rows, int cols, float[] dy, float[] dBias) {
         int body = SPECIES.loopBound(cols);
         for (int c = 0; c < cols; c++) {
             dBias[c] = 0f;
