@@ -31,9 +31,9 @@ final class DistributedFlags {
     Integer partitions;
 
     /**
-     * Checks the flags before any work, the shares against {@code --batch-size} when given (else
-     * null: the default depends on the model, and {@link #checkShares} checks them once it is
-     * known); returns the engine's provider, or null for one process.
+     * Checks the flags before any work, the shares against the batch size when it is known before
+     * anything is read (else null: it comes with a file, and {@link #checkShares} checks them once
+     * it is read); returns the engine's provider, or null for one process.
      */
     DistributedEngineProvider check(Integer batchSize) {
         if (master == null) {

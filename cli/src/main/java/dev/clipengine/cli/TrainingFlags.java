@@ -197,6 +197,20 @@ final class TrainingFlags {
         return new Prepared(resumed, trainingData, model, resumed == null && init != null);
     }
 
+    /**
+     * The batch size of the run when it is known before anything is read: the one given, or a new
+     * model's default; null when it comes with a file ({@code --init}, {@code --resume}), known
+     * once that is read.
+     */
+    Integer batchSizeBeforeReading() {
+        if (batchSize != null || modelSource.init != null || modelSource.resume != null) {
+            return batchSize;
+        }
+        // notes on the config are printed once, when prepare reads it again
+        ModelConfig config = ModelConfigs.resolve(modelSource.model, new PrintWriter(java.io.Writer.nullWriter()));
+        return TrainingDefaults.of(config, false, null).batchSize();
+    }
+
     /** The file the model starts from ({@code --init} or {@code --resume}), or null for a new one. */
     Path startingFile() {
         return modelSource.init != null ? modelSource.init : modelSource.resume;

@@ -35,4 +35,16 @@ class SparkFlagsTest {
         assertEquals(2, tooMany.status());
         assertTrue(tooMany.err().strip().startsWith("clip-engine: --partitions must be"), tooMany.err());
     }
+
+    @Test
+    void partitionsBeyondTheModelsDefaultBatchAreRefusedBeforeTheDataIsRead(@TempDir Path dir) {
+        // a new transformer's default batch is 64; the card's is 128
+        Path out = dir.resolve("model.safetensors");
+        TrainCommandTest.Result r = TrainCommandTest.run("train", "--spark", "local[2]", "--partitions", "100",
+                "--model", "vit-tiny", "--out", out.toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals("clip-engine: --partitions must be in 1..64, got 100", r.err().strip());
+        assertTrue(r.out().isEmpty(), "refused before loading: " + r.out());
+        assertFalse(Files.exists(out), "nothing written");
+    }
 }
