@@ -2,6 +2,7 @@ package dev.clipengine.bench;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Where a training step's time goes: a few warm steps of a benchmark model with every backend call
@@ -23,40 +24,20 @@ public final class StepProfile {
     }
 
     public static void main(String[] args) {
-        String model = "vit-bench";
-        String backendName = "vector";
-        int threads = 2;
-        int batch = BenchmarkModels.BATCH_SIZE;
-        int warmup = 3;
-        int steps = 5;
-        boolean encode = false;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--encode")) {
-                encode = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                usage("a value is missing after " + option);
-            }
-            String value = args[++i];
-            switch (option) {
-                case "--model" -> model = value;
-                case "--backend" -> backendName = value;
-                case "--threads" -> threads = positive(option, value);
-                case "--batch" -> batch = positive(option, value);
-                case "--warmup" -> warmup = positive(option, value);
-                case "--steps" -> steps = positive(option, value);
-                default -> usage("unknown option " + option);
-            }
-        }
+        CommandLine line = new CommandLine("StepProfile",
+                "--model NAME --backend NAME --threads N --batch N --warmup N --steps N --encode", args,
+                Set.of("--model", "--backend", "--threads", "--batch", "--warmup", "--steps"), Set.of("--encode"));
+        String model = line.text("--model", "vit-bench");
+        String backendName = line.text("--backend", "vector");
+        int threads = line.positive("--threads", 2);
+        int batch = line.positive("--batch", BenchmarkModels.BATCH_SIZE);
+        int warmup = line.positive("--warmup", 3);
+        int steps = line.positive("--steps", 5);
+        boolean encode = line.has("--encode");
         try (TimingBackend timing = new TimingBackend(BenchmarkSetup.backend(backendName, threads))) {
             TrainingStep step = new TrainingStep(BenchmarkModels.config(model), timing, batch, 0);
-            Runnable work = encode ? step::encode : () -> {
-                step.run();
-                // restart() only copies arrays: outside the backend, so it is not in the table
-                step.restart();
-            };
+            // restart() only copies arrays: outside the backend, so it is not in the table
+            Runnable work = step.task(encode);
             for (int i = 0; i < warmup; i++) {
                 work.run();
             }
@@ -87,24 +68,5 @@ public final class StepProfile {
             System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f%% | %s |%n", e.name, e.calls / steps,
                     e.nanos / 1e6 / steps, 100.0 * e.nanos / allNanos, gflops);
         }
-    }
-
-    private static int positive(String option, String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        usage(option + " needs a positive whole number, not \"" + value + "\"");
-        return 0;
-    }
-
-    private static void usage(String problem) {
-        System.err.println("StepProfile: " + problem
-                + " (options: --model NAME --backend NAME --threads N --batch N --warmup N --steps N --encode)");
-        System.exit(2);
     }
 }

@@ -92,6 +92,17 @@ public final class TrainingStep {
     }
 
     /**
+     * What a tool times again and again: encoding the batch, or a training step followed by
+     * {@link #restart()}, so that every step starts from the same weights.
+     */
+    public Runnable task(boolean encode) {
+        return encode ? this::encode : () -> {
+            run();
+            restart();
+        };
+    }
+
+    /**
      * Puts the weights back to where they started and clears the optimizer's moments, so that a
      * long benchmark keeps timing early training: on one batch, the benchmark model's loss falls
      * to 0 within about 2000 steps, and a model that knows its batch by heart has ever smaller

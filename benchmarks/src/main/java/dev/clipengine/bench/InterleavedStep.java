@@ -1,0 +1,103 @@
+package dev.clipengine.bench;
+
+import dev.clipengine.kernels.Backend;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Whole steps of one model on two or more backends, interleaved in one JVM: round after round, each
+ * backend takes the same step (a training step, or with {@code --encode} encoding the batch), so
+ * that a neighbour's load on a shared machine falls on all of them alike. Separate runs of
+ * {@link StepProfile} or JMH forks, minutes apart, compare one backend on a quiet minute with another
+ * on a busy one; here every round gives a ratio of its own and the median of those ratios is the
+ * figure to quote. Each backend's model starts from the same weights and takes the same batch.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *     -cp benchmarks/target/benchmarks.jar dev.clipengine.bench.InterleavedStep \
+ *     [--model vit-bench] [--backends vector,blas] [--threads 2] [--batch 256] [--warmup 2] [--rounds 7] [--encode]
+ * </pre>
+ *
+ * <p>Every backend keeps a whole model, its gradients and its optimizer's moments: two backends of
+ * {@code ViT-B-32} need a heap of about 12 GB ({@code -Xmx14g}).
+ */
+public final class InterleavedStep {
+
+    private InterleavedStep() {
+    }
+
+    public static void main(String[] args) {
+        CommandLine line = new CommandLine("InterleavedStep",
+                "--model NAME --backends A,B --threads N --batch N --warmup N --rounds N --encode", args,
+                Set.of("--model", "--backends", "--threads", "--batch", "--warmup", "--rounds"), Set.of("--encode"));
+        String model = line.text("--model", "vit-bench");
+        String[] backends = line.text("--backends", "vector,blas").split(",");
+        int threads = line.positive("--threads", 2);
+        int batch = line.positive("--batch", BenchmarkModels.BATCH_SIZE);
+        int warmup = line.positive("--warmup", 2);
+        int rounds = line.positive("--rounds", 7);
+        boolean encode = line.has("--encode");
+        if (backends.length < 2) {
+            throw line.fail("--backends needs two or more names, comma-separated");
+        }
+        List<Backend> opened = new ArrayList<>();
+        try {
+            Runnable[] work = new Runnable[backends.length];
+            for (int b = 0; b < backends.length; b++) {
+                Backend backend = BenchmarkSetup.backend(backends[b], threads);
+                opened.add(backend);
+                TrainingStep step = new TrainingStep(BenchmarkModels.config(model), backend, batch, 0);
+                work[b] = step.task(encode);
+            }
+            // warm-up interleaved too, so that no backend's JIT compiles while another is timed
+            for (int i = 0; i < warmup; i++) {
+                for (Runnable w : work) {
+                    w.run();
+                }
+            }
+            double[][] millis = new double[backends.length][rounds];
+            for (int round = 0; round < rounds; round++) {
+                for (int b = 0; b < backends.length; b++) {
+                    long start = System.nanoTime();
+                    work[b].run();
+                    millis[b][round] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+            print(model, encode, batch, threads, backends, millis);
+        } finally {
+            for (Backend backend : opened) {
+                backend.close();
+            }
+        }
+    }
+
+    private static void print(String model, boolean encode, int batch, int threads, String[] backends,
+                              double[][] millis) {
+        int rounds = millis[0].length;
+        System.out.printf(Locale.ROOT, "%s %s, batch %d, %d thread%s, %d rounds%n", encode ? "encoding" : "training",
+                model, batch, threads, threads == 1 ? "" : "s", rounds);
+        for (int b = 0; b < backends.length; b++) {
+            double[] sorted = millis[b].clone();
+            Arrays.sort(sorted);
+            StringBuilder each = new StringBuilder();
+            for (double ms : millis[b]) {
+                each.append(String.format(Locale.ROOT, " %.0f", ms));
+            }
+            System.out.printf(Locale.ROOT, "  %-8s median %9.1f ms  best %9.1f ms  (rounds:%s)%n", backends[b],
+                    sorted[rounds / 2], sorted[0], each);
+        }
+        for (int b = 1; b < backends.length; b++) {
+            // the first backend's speed over the b-th's, round by round: above 1, the first is faster
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratios[r] = millis[b][r] / millis[0][r];
+            }
+            Arrays.sort(ratios);
+            System.out.printf(Locale.ROOT, "  %s/%s speed: median %.3f (rounds %.3f to %.3f)%n", backends[0],
+                    backends[b], ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+        }
+    }
+}
