@@ -43,7 +43,17 @@ final class ComputeOptions {
         if (backend == null && !name.equals("vector")) {
             noteScalarFallback(err);
         }
-        return Backends.create(name, count);
+        Backend created = Backends.create(name, count);
+        noteSlowKernel(err, name);
+        return created;
+    }
+
+    /** Says why the Vector API kernels run slow in this JVM, if they do and the backend uses them. */
+    static void noteSlowKernel(PrintWriter err, String backendName) {
+        String reason = backendName.equals("scalar") ? null : Backends.slowKernelReason();
+        if (reason != null) {
+            err.println("note: this JVM runs " + reason);
+        }
     }
 
     /** Says that the default fell back to {@code scalar}, and the flag that enables the Vector API. */

@@ -2,6 +2,8 @@ package dev.clipengine.kernels;
 
 import dev.clipengine.BadInputException;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -30,6 +32,29 @@ public final class Backends {
     /** {@code vector} where the Vector API is present, else {@code scalar}. */
     public static String defaultName() {
         return new Vector().unavailableReason() == null ? "vector" : "scalar";
+    }
+
+    /**
+     * Why the Vector API kernels run slower than they should in this JVM, with the flag that fixes
+     * it, or null. Under the Serial and Parallel collectors (the JVM's choice on one processor or
+     * under 1792 MB), JDK 25's C2 compiles the 6 x 2-vector product kernel used on 256-bit vectors
+     * and narrower with its broadcasts hoisted and accumulators spilled to the stack: products ran at
+     * 0.4x OpenBLAS there, 0.8-0.9x under G1, ZGC or Shenandoah, on the same machine in the same
+     * hour (docs/performance.md). The 512-bit kernel, with 32 registers, was not seen to suffer.
+     */
+    public static String slowKernelReason() {
+        if (new Vector().unavailableReason() != null || VectorGemm.WIDE_TILE) {
+            return null;
+        }
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = collector.getName();
+            if (name.equals("Copy") || name.startsWith("PS ")) {
+                return "the " + (name.equals("Copy") ? "Serial" : "Parallel") + " garbage collector, under which "
+                        + "the JIT compiles the vector backend's matrix kernel to code about half as fast; start "
+                        + "java with -XX:+UseG1GC (the default on 2 or more processors)";
+            }
+        }
+        return null;
     }
 
     /** The backend of that name on that many threads; an unknown or unusable one is bad input. */
