@@ -111,7 +111,6 @@ public final class ServeCommand implements Callable<Integer> {
             if (compute.backend == null && !engine.info().backend().equals("vector")) {
                 ComputeOptions.noteScalarFallback(err);
             }
-            ComputeOptions.noteSlowKernel(err, engine.info().backend());
             // one text and one image through every code path before the first client's request, so
             // that it does not wait for the tokenizer's tables to load and the first compilations
             engine.embedText("a photo");

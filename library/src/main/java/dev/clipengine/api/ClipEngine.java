@@ -81,6 +81,10 @@ public final class ClipEngine implements AutoCloseable {
         return InputErrors.translated(() -> {
             ClipModel model = Checkpoints.load(path);
             String backend = options.backend() != null ? options.backend() : Backends.defaultName();
+            String slow = backend.equals("scalar") ? null : Backends.slowKernelReason();
+            if (slow != null) {
+                System.getLogger(ClipEngine.class.getName()).log(System.Logger.Level.WARNING, "this JVM runs " + slow);
+            }
             int threads = options.threadsPerEncoder(Runtime.getRuntime().availableProcessors());
             Encoders encoders = new Encoders(model, backend, threads, options.concurrency(), options.maxBatch());
             ModelConfig config = model.config();
