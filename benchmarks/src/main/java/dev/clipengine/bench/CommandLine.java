@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Options of the benchmark tools that run from a {@code main}: {@code --name value} pairs and bare
- * switches, read once; a bad one gets one line saying what, and exit status 2.
+ * The options of {@link StepProfile} and {@link InterleavedStep}: {@code --name value} pairs and
+ * bare switches, read once; a bad one gets one line saying what, and exit status 2.
  */
 final class CommandLine {
 

@@ -60,7 +60,9 @@ public final class InterleavedStep {
             }
             double[][] millis = new double[backends.length][rounds];
             for (int round = 0; round < rounds; round++) {
-                for (int b = 0; b < backends.length; b++) {
+                // forwards, then backwards: no backend always follows the same one
+                for (int i = 0; i < backends.length; i++) {
+                    int b = round % 2 == 0 ? i : backends.length - 1 - i;
                     long start = System.nanoTime();
                     work[b].run();
                     millis[b][round] = (System.nanoTime() - start) / 1e6;
@@ -82,12 +84,13 @@ public final class InterleavedStep {
         for (int b = 0; b < backends.length; b++) {
             double[] sorted = millis[b].clone();
             Arrays.sort(sorted);
+            double best = sorted[0];
             StringBuilder each = new StringBuilder();
             for (double ms : millis[b]) {
                 each.append(String.format(Locale.ROOT, " %.0f", ms));
             }
             System.out.printf(Locale.ROOT, "  %-8s median %9.1f ms  best %9.1f ms  (rounds:%s)%n", backends[b],
-                    sorted[rounds / 2], sorted[0], each);
+                    median(sorted), best, each);
         }
         for (int b = 1; b < backends.length; b++) {
             // the first backend's speed over the b-th's, round by round: above 1, the first is faster
@@ -97,7 +100,13 @@ public final class InterleavedStep {
             }
             Arrays.sort(ratios);
             System.out.printf(Locale.ROOT, "  %s/%s speed: median %.3f (rounds %.3f to %.3f)%n", backends[0],
-                    backends[b], ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+                    backends[b], median(ratios), ratios[0], ratios[rounds - 1]);
         }
+    }
+
+    /** Of sorted values; of an even count, the mean of the middle two. */
+    private static double median(double[] sorted) {
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

@@ -36,7 +36,7 @@ public final class StepProfile {
         boolean encode = line.has("--encode");
         try (TimingBackend timing = new TimingBackend(BenchmarkSetup.backend(backendName, threads))) {
             TrainingStep step = new TrainingStep(BenchmarkModels.config(model), timing, batch, 0);
-            // restart() only copies arrays: outside the backend, so it is not in the table
+            // a training task's restart() only copies arrays: outside the backend, so not in the table
             Runnable work = step.task(encode);
             for (int i = 0; i < warmup; i++) {
                 work.run();

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * {@code --spark} and {@code --partitions}: training data-parallel on a Spark cluster, whose engine
@@ -31,11 +32,12 @@ final class DistributedFlags {
     Integer partitions;
 
     /**
-     * Checks the flags before any work, the shares against the batch size when it is known before
-     * anything is read (else null: it comes with a file, and {@link #checkShares} checks them once
-     * it is read); returns the engine's provider, or null for one process.
+     * Checks the flags before any work, with {@code --spark} the shares against the batch size when
+     * it is known before anything is read (else the supplier gives null: it comes with a file, and
+     * {@link #checkShares} checks them once it is read); returns the engine's provider, or null for
+     * one process.
      */
-    DistributedEngineProvider check(Integer batchSize) {
+    DistributedEngineProvider check(Supplier<Integer> batchSizeBeforeReading) {
         if (master == null) {
             if (partitions != null) {
                 throw new BadInputException("--partitions goes with --spark MASTER");
@@ -45,6 +47,7 @@ final class DistributedFlags {
         if (master.isBlank()) {
             throw new BadInputException("--spark needs a master: local[2], spark://HOST:7077, yarn, ...");
         }
+        Integer batchSize = batchSizeBeforeReading.get();
         if (batchSize != null) {
             checkShares(batchSize);
         } else {

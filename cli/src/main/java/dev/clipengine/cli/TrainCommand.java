@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
-        DistributedEngineProvider cluster = distributed.check(flags.batchSizeBeforeReading());
+        DistributedEngineProvider cluster = distributed.check(flags::batchSizeBeforeReading);
         Outputs outputs = planOutputs();
 
         TrainingFlags.Prepared prepared;

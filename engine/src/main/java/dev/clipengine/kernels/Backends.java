@@ -36,25 +36,37 @@ public final class Backends {
 
     /**
      * Why the Vector API kernels run slower than they should in this JVM, with the flag that fixes
-     * it, or null. Under the Serial and Parallel collectors (the JVM's choice on one processor or
-     * under 1792 MB), JDK 25's C2 compiles the 6 x 2-vector product kernel used on 256-bit vectors
+     * it, or null. Under the Serial and Parallel collectors (the JVM's choice with one processor or
+     * under 1792 MB), JDK 25's C2 compiled the 6 x 2-vector product kernel used on 256-bit vectors
      * and narrower with its broadcasts hoisted and accumulators spilled to the stack: products ran at
-     * 0.4x OpenBLAS there, 0.8-0.9x under G1, ZGC or Shenandoah, on the same machine in the same
-     * hour (docs/performance.md). The 512-bit kernel, with 32 registers, was not seen to suffer.
+     * 0.4x OpenBLAS there, 0.65-0.9x under G1, on the same AVX2 machine in the same hour
+     * (docs/performance.md). Said only where that was measured: x86 with 256-bit vectors or
+     * narrower; the 512-bit kernel, with 32 registers, was not seen to suffer.
      */
     public static String slowKernelReason() {
-        if (new Vector().unavailableReason() != null || VectorGemm.WIDE_TILE) {
+        String arch = System.getProperty("os.arch", "");
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        if (!x86 || new Vector().unavailableReason() != null || VectorGemm.WIDE_TILE) {
             return null;
         }
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = collector.getName();
-            if (name.equals("Copy") || name.startsWith("PS ")) {
-                return "the " + (name.equals("Copy") ? "Serial" : "Parallel") + " garbage collector, under which "
-                        + "the JIT compiles the vector backend's matrix kernel to code about half as fast; start "
-                        + "java with -XX:+UseG1GC (the default on 2 or more processors)";
+            String collectorName = collectorOf(collector.getName());
+            if (collectorName != null) {
+                return "the " + collectorName + " garbage collector, under which the JIT compiles the Vector API "
+                        + "matrix kernel to code about half as fast; start java with -XX:+UseG1GC (the JVM's "
+                        + "default with 2 or more processors and 1792 MB or more)";
             }
         }
         return null;
+    }
+
+    /** Serial or Parallel, from one of its memory managers' names; null for any other collector. */
+    static String collectorOf(String managerName) {
+        return switch (managerName) {
+            case "Copy", "MarkSweepCompact" -> "Serial";
+            case "PS Scavenge", "PS MarkSweep" -> "Parallel";
+            default -> null;
+        };
     }
 
     /** The backend of that name on that many threads; an unknown or unusable one is bad input. */
