@@ -84,13 +84,12 @@ public final class InterleavedStep {
         for (int b = 0; b < backends.length; b++) {
             double[] sorted = millis[b].clone();
             Arrays.sort(sorted);
-            double best = sorted[0];
             StringBuilder each = new StringBuilder();
             for (double ms : millis[b]) {
                 each.append(String.format(Locale.ROOT, " %.0f", ms));
             }
             System.out.printf(Locale.ROOT, "  %-8s median %9.1f ms  best %9.1f ms  (rounds:%s)%n", backends[b],
-                    median(sorted), best, each);
+                    median(sorted), sorted[0], each);
         }
         for (int b = 1; b < backends.length; b++) {
             // the first backend's speed over the b-th's, round by round: above 1, the first is faster

@@ -50,7 +50,7 @@ final class ComputeOptions {
 
     /** Says why the Vector API kernels run slow in this JVM, if they do and the backend uses them. */
     static void noteSlowKernel(PrintWriter err, String backendName) {
-        String reason = backendName.equals("scalar") ? null : Backends.slowKernelReason();
+        String reason = Backends.slowKernelReason(backendName);
         if (reason != null) {
             err.println("note: this JVM runs " + reason);
         }

@@ -35,15 +35,19 @@ public final class Backends {
     }
 
     /**
-     * Why the Vector API kernels run slower than they should in this JVM, with the flag that fixes
-     * it, or null. Under the Serial and Parallel collectors (the JVM's choice with one processor or
-     * under 1792 MB), JDK 25's C2 compiled the 6 x 2-vector product kernel used on 256-bit vectors
-     * and narrower with its broadcasts hoisted and accumulators spilled to the stack: products ran at
-     * 0.4x OpenBLAS there, 0.65-0.9x under G1, on the same AVX2 machine in the same hour
-     * (docs/performance.md). Said only where that was measured: x86 with 256-bit vectors or
-     * narrower; the 512-bit kernel, with 32 registers, was not seen to suffer.
+     * Why the Vector API kernels the named backend computes with run slower than they should in
+     * this JVM, with the flag that fixes it, or null ({@code scalar} uses none). Under the Serial
+     * and Parallel collectors (the JVM's choice with one processor or under 1792 MB), JDK 25's C2
+     * compiled the 6 x 2-vector product kernel used on 256-bit vectors and narrower with its
+     * broadcasts hoisted and accumulators spilled to the stack: products ran at 0.4x OpenBLAS there,
+     * 0.65-0.9x under G1, on the same AVX2 machine in the same hour (docs/performance.md). Said only
+     * where that was measured: x86 with 256-bit vectors or narrower; the 512-bit kernel, with 32
+     * registers, was not seen to suffer.
      */
-    public static String slowKernelReason() {
+    public static String slowKernelReason(String backendName) {
+        if (backendName.equals("scalar")) {
+            return null;
+        }
         String arch = System.getProperty("os.arch", "");
         boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
         if (!x86 || new Vector().unavailableReason() != null || VectorGemm.WIDE_TILE) {

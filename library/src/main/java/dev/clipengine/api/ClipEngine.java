@@ -98,7 +98,7 @@ public final class ClipEngine implements AutoCloseable {
 
     /** Logs, once a JVM, that its collector slows the Vector API kernels the backend computes with. */
     private static void warnOfSlowKernel(String backend) {
-        String reason = backend.equals("scalar") ? null : Backends.slowKernelReason();
+        String reason = Backends.slowKernelReason(backend);
         if (reason != null && !SLOW_KERNEL_WARNED.getAndSet(true)) {
             System.getLogger(ClipEngine.class.getName()).log(System.Logger.Level.WARNING, "this JVM runs " + reason);
         }
