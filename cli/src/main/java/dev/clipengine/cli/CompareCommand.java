@@ -111,8 +111,6 @@ public final class CompareCommand implements Callable<Integer> {
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
 
         TrainingFlags.Prepared prepared = flags.prepare(spec.commandLine().getErr());
-        // two different backends: at least one of them computes with the Vector API
-        ComputeOptions.noteSlowKernel(spec.commandLine().getErr(), "vector");
         TrainingOptions options = flags.trainingOptions(prepared.defaults());
         PairDataset dataset = prepared.data().pairs();
         ClipModel initial = prepared.model();

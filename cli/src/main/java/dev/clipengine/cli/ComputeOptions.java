@@ -43,17 +43,7 @@ final class ComputeOptions {
         if (backend == null && !name.equals("vector")) {
             noteScalarFallback(err);
         }
-        Backend created = Backends.create(name, count);
-        noteSlowKernel(err, name);
-        return created;
-    }
-
-    /** Says why the Vector API kernels run slow in this JVM, if they do and the backend uses them. */
-    static void noteSlowKernel(PrintWriter err, String backendName) {
-        String reason = Backends.slowKernelReason(backendName);
-        if (reason != null) {
-            err.println("note: this JVM runs " + reason);
-        }
+        return Backends.create(name, count);
     }
 
     /** Says that the default fell back to {@code scalar}, and the flag that enables the Vector API. */

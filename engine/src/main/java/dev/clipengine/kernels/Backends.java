@@ -2,8 +2,6 @@ package dev.clipengine.kernels;
 
 import dev.clipengine.BadInputException;
 
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -32,45 +30,6 @@ public final class Backends {
     /** {@code vector} where the Vector API is present, else {@code scalar}. */
     public static String defaultName() {
         return new Vector().unavailableReason() == null ? "vector" : "scalar";
-    }
-
-    /**
-     * Why the Vector API kernels the named backend computes with run slower than they should in
-     * this JVM, with the flag that fixes it, or null ({@code scalar} uses none). Under the Serial
-     * and Parallel collectors (the JVM's choice with one processor or under 1792 MB), JDK 25's C2
-     * compiled the 6 x 2-vector product kernel used on 256-bit vectors and narrower with its
-     * broadcasts hoisted and accumulators spilled to the stack: products ran at 0.4x OpenBLAS there,
-     * 0.65-0.9x under G1, on the same AVX2 machine in the same hour (docs/performance.md). Said only
-     * where that was measured: x86 with 256-bit vectors or narrower; the 512-bit kernel, with 32
-     * registers, was not seen to suffer.
-     */
-    public static String slowKernelReason(String backendName) {
-        if (backendName.equals("scalar")) {
-            return null;
-        }
-        String arch = System.getProperty("os.arch", "");
-        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
-        if (!x86 || new Vector().unavailableReason() != null || VectorGemm.WIDE_TILE) {
-            return null;
-        }
-        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            String collectorName = collectorOf(collector.getName());
-            if (collectorName != null) {
-                return "the " + collectorName + " garbage collector, under which the JIT compiles the Vector API "
-                        + "matrix kernel to code about half as fast; start java with -XX:+UseG1GC (the JVM's "
-                        + "default with 2 or more processors and 1792 MB or more)";
-            }
-        }
-        return null;
-    }
-
-    /** Serial or Parallel, from one of its memory managers' names; null for any other collector. */
-    static String collectorOf(String managerName) {
-        return switch (managerName) {
-            case "Copy", "MarkSweepCompact" -> "Serial";
-            case "PS Scavenge", "PS MarkSweep" -> "Parallel";
-            default -> null;
-        };
     }
 
     /** The backend of that name on that many threads; an unknown or unusable one is bad input. */

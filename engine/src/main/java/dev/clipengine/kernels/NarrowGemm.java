@@ -28,7 +28,6 @@ final class NarrowGemm {
 
     private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
     private static final int LANES = SPECIES.length();
-    private static final int MR = VectorGemm.MR;
     /** VectorGemm's panel width, which on this path is the tile kernel's. */
     private static final int NR = NarrowTileKernel.WIDTH;
     private static final int KC = VectorGemm.KC;
@@ -39,9 +38,10 @@ final class NarrowGemm {
     static final int KB = 6 * KC;
     /**
      * Rows of A copied at a time: MC x KB floats (288 KiB) stay in Zen 3's 512 KiB L2 while the
-     * panels pass; 96 to 384 rows with shallower KB were no faster on one thread or two.
+     * panels pass; 96 to 384 rows with shallower KB were no faster on one thread or two. A whole
+     * number of tiles of either height.
      */
-    static final int MC = 8 * MR;
+    static final int MC = 48;
     /** Columns of B packed at a time: A is copied once per NC columns, so the wider the fewer copies. */
     static final int NC = 32 * NR;
     /** Floats between copied rows of A past their depths: 64 bytes, so that rows fall in different sets of L1. */
@@ -53,6 +53,8 @@ final class NarrowGemm {
     private final float[][] rows;
     /** Per worker: the sums of a column of tiles, MC x NR, and a tile's spare rows. */
     private final float[][] sums;
+    /** Rows of the tile kernel: {@link NarrowTileKernel#ROWS} but in tests. */
+    private final int mr;
 
     private boolean transA;
     private boolean transB;
@@ -69,7 +71,8 @@ final class NarrowGemm {
     private int cOffset;
     private int ldc;
 
-    NarrowGemm(int threads) {
+    NarrowGemm(int threads, int tileRows) {
+        mr = tileRows;
         panels = new float[threads][0];
         rows = new float[threads][0];
         sums = new float[threads][0];
@@ -135,8 +138,8 @@ final class NarrowGemm {
                                int i, int j, float cScale, int worker) {
         int rowStride = kb + ROW_PAD;
         float[] column = sums[worker];
-        if (column.length < (mc + MR) * NR) {
-            column = sums[worker] = new float[(MC + MR) * NR];
+        if (column.length < (mc + mr) * NR) {
+            column = sums[worker] = new float[(MC + mr) * NR];
         }
         // whole tiles go straight to C from their last block, unless C must first join the only one
         boolean direct = cols == NR && (kb > KC || cScale == 0f);
@@ -144,11 +147,11 @@ final class NarrowGemm {
         for (int q = 0; q < kb; q += KC) {
             int kc = Math.min(KC, kb - q);
             boolean last = q + KC >= kb;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int tileRows = Math.min(MR, mc - ir);
-                NarrowTileKernel.multiply(kc, aRows, ir * rowStride + q, rowStride, tileRows,
+            for (int ir = 0; ir < mc; ir += mr) {
+                int tileRows = Math.min(mr, mc - ir);
+                NarrowTileKernel.multiply(mr, kc, aRows, ir * rowStride + q, rowStride, tileRows,
                         panel, panelIndex + q * NR, column, ir * NR, q > 0,
-                        last && direct && tileRows == MR, c, cIndex + ir * ldc, ldc);
+                        last && direct && tileRows == mr, c, cIndex + ir * ldc, ldc);
             }
             if (q == 0 && cScale != 0f) {
                 // C joins after the first block's sums and before the next one's, as in the wide path
@@ -158,7 +161,7 @@ final class NarrowGemm {
             }
         }
         // the rest from the scratch column: a last tile of fewer rows, or all of a narrower panel
-        for (int r = direct ? mc / MR * MR : 0; r < mc; r++) {
+        for (int r = direct ? mc / mr * mr : 0; r < mc; r++) {
             System.arraycopy(column, r * NR, c, cIndex + r * ldc, cols);
         }
     }

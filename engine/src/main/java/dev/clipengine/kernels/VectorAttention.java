@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Multi-head self-attention ({@link Backend#attention}) with the Vector API: one part of work per
  * (sequence, head), spread over the worker pool. A head's work is six small products (two
- * forward, four backward), each taken by {@link NarrowTileKernel} six rows by two vectors at a
- * time. Heads are read and written where they lie in the {@code [tokens, 3 * width]} q|k|v rows:
- * a product's left operand is read in place, and only its right operand, at most
+ * forward, four backward), each taken by {@link NarrowTileKernel} six (or four) rows by two
+ * vectors at a time. Heads are read and written where they lie in the {@code [tokens, 3 * width]}
+ * q|k|v rows: a product's left operand is read in place, and only its right operand, at most
  * {@code length x headWidth}, is packed into panels.
  *
  * <p>Every element of a product is one chain of fused multiply-adds from zero over its depth in
@@ -21,7 +21,6 @@ final class VectorAttention implements WorkerPool.Task {
 
     private static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
-    private static final int MR = VectorGemm.MR;
     private static final int NR = NarrowTileKernel.WIDTH;
 
     private final WorkerPool pool;
@@ -34,6 +33,8 @@ final class VectorAttention implements WorkerPool.Task {
     /** Per worker: a tile of a product that does not fit whole where it belongs. */
     private final float[][] tiles;
     private final float[][] lanes;
+    /** Rows of the tile kernel: {@link NarrowTileKernel#ROWS} but in tests. */
+    private final int mr;
 
     // the call in progress, read by run(part, worker)
     private boolean backward;
@@ -47,12 +48,13 @@ final class VectorAttention implements WorkerPool.Task {
     private float[] dOut;
     private float[] dQkv;
 
-    VectorAttention(WorkerPool pool) {
+    VectorAttention(WorkerPool pool, int tileRows) {
         this.pool = pool;
+        this.mr = tileRows;
         this.panels = new float[pool.threads()][0];
         this.scores = new float[pool.threads()][0];
         this.transposed = new float[pool.threads()][0];
-        this.tiles = new float[pool.threads()][MR * NR];
+        this.tiles = new float[pool.threads()][tileRows * NR];
         this.lanes = new float[pool.threads()][LANES];
     }
 
@@ -266,16 +268,16 @@ final class VectorAttention implements WorkerPool.Task {
      * (the last rows, or a head narrower than a panel) through the tile scratch, so that nothing
      * outside the rows x cols block is written.
      */
-    private static void product(int rows, int cols, int depth, float[] a, int aIndex, int lda, float[] panel,
-                                float[] c, int cIndex, int ldc, float[] tile) {
-        for (int i = 0; i < rows; i += MR) {
-            int tileRows = Math.min(MR, rows - i);
+    private void product(int rows, int cols, int depth, float[] a, int aIndex, int lda, float[] panel,
+                         float[] c, int cIndex, int ldc, float[] tile) {
+        for (int i = 0; i < rows; i += mr) {
+            int tileRows = Math.min(mr, rows - i);
             for (int jp = 0; jp < panelsOf(cols); jp++) {
                 int j = jp * NR;
                 int tileColumns = Math.min(NR, cols - j);
-                boolean whole = tileRows == MR && tileColumns == NR;
+                boolean whole = tileRows == mr && tileColumns == NR;
                 int to = cIndex + i * ldc + j;
-                NarrowTileKernel.multiply(depth, a, aIndex + i * lda, lda, tileRows, panel, jp * depth * NR,
+                NarrowTileKernel.multiply(mr, depth, a, aIndex + i * lda, lda, tileRows, panel, jp * depth * NR,
                         tile, 0, false, whole, c, to, ldc);
                 if (!whole) {
                     for (int r = 0; r < tileRows; r++) {

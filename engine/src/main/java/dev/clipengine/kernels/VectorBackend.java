@@ -43,6 +43,8 @@ public final class VectorBackend extends CheckedBackend {
     private float[] columnSum = new float[0];
     /** Scratch of one vector through which a partial vector at the end of a row is loaded and stored. */
     private final float[] tail = new float[LANES];
+    /** Rows of the two-vector tile kernel (products on AVX2, attention everywhere): 6, or 4 where 6 spills. */
+    private final int tileRows;
 
     /** {@code vector}: every operator on the Vector API, products included. */
     public VectorBackend(int threads) {
@@ -54,17 +56,27 @@ public final class VectorBackend extends CheckedBackend {
      * operator to the Vector API kernels on {@code threads} threads.
      */
     public VectorBackend(String name, int threads, MatrixProduct products) {
+        this(name, threads, products, NarrowTileKernel.ROWS);
+    }
+
+    /** {@code vector} with the tile kernel's rows chosen: both heights are tested in one JVM. */
+    VectorBackend(int threads, int tileRows) {
+        this("vector", threads, null, tileRows);
+    }
+
+    private VectorBackend(String name, int threads, MatrixProduct products, int tileRows) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        this.tileRows = tileRows;
         this.name = name;
         this.threads = threads;
         this.pool = new WorkerPool(threads, "clip-engine-" + name);
-        this.products = products != null ? products : new VectorGemm(pool);
+        this.products = products != null ? products : new VectorGemm(pool, tileRows);
         this.optimizer = new VectorOptimizer(pool, threads);
         this.layerNorm = new VectorLayerNorm(pool);
         this.activation = new VectorActivation(pool);
-        this.attention = new VectorAttention(pool);
+        this.attention = new VectorAttention(pool, tileRows);
         this.bias = new VectorBias(pool);
     }
 
@@ -82,7 +94,9 @@ public final class VectorBackend extends CheckedBackend {
     public String describe() {
         int bits = SPECIES.vectorBitSize();
         String isa = bits == 512 ? "AVX-512" : bits == 256 ? "AVX2" : bits + "-bit vectors";
-        String vector = "vector (" + isa + ": " + LANES + " floats a vector), " + threads
+        // the smaller tile is worth naming: it is chosen because of how this JVM compiles the larger one
+        String tile = tileRows == 6 ? "" : ", " + tileRows + "-row tiles";
+        String vector = "vector (" + isa + ": " + LANES + " floats a vector" + tile + "), " + threads
                 + (threads == 1 ? " thread" : " threads");
         return products instanceof VectorGemm ? vector
                 : name + " (" + products.describe() + "; other operators: " + vector + ")";

@@ -27,7 +27,10 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
 
     static final VectorSpecies<Float> SPECIES = VectorWidth.SPECIES;
     private static final int LANES = SPECIES.length();
-    /** Rows of the register tile. */
+    /**
+     * Rows of the wide kernel's register tile, and of the narrow path's own loop; the unit in which
+     * rows are split between threads. NarrowGemm's tiles have {@link NarrowTileKernel#ROWS}.
+     */
     static final int MR = 6;
     /**
      * Whether the tile may be 4 vectors wide: 6 x 4 accumulators, 4 panel vectors and a broadcast
@@ -103,11 +106,12 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
         return "the Vector API kernel";
     }
 
-    VectorGemm(WorkerPool pool) {
+    /** On the pool's threads, NarrowGemm's tiles tileRows (4 or 6) high. */
+    VectorGemm(WorkerPool pool, int tileRows) {
         this.pool = pool;
         this.packed = new float[pool.threads()][0];
         this.sumTiles = new float[pool.threads()][MR * NR];
-        this.narrow = WIDE_TILE ? null : new NarrowGemm(pool.threads());
+        this.narrow = WIDE_TILE ? null : new NarrowGemm(pool.threads(), tileRows);
     }
 
     @Override

@@ -10,14 +10,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Multi-head self-attention and its backward pass: every backend against the reference over
  * lengths, head counts and head widths around the vector widths, causal and not; the
  * probabilities' own properties (masked entries exactly 0, rows summing to 1); the same bits for
- * any thread count; and the reference and every backend against finite differences of an
+ * any thread count and either height of the vector backend's tile; and the reference and every backend against finite differences of an
  * attention written here in double.
  */
 class AttentionTest {
@@ -141,9 +144,15 @@ class AttentionTest {
         }
     }
 
+    /** The vector backend with its tile kernel 6 rows high and 4: the same sums, so the same bits. */
+    static Stream<Arguments> tileHeights() {
+        return Stream.of(Arguments.of(Named.of("vector, 6-row and 4-row tiles", new VectorBackend(2, 6)),
+                new VectorBackend(2, 4)));
+    }
+
     @ParameterizedTest
-    @MethodSource("dev.clipengine.kernels.KernelTesting#threadPairs")
-    void oneAndTwoThreadsGiveTheSameBits(Backend one, Backend two) {
+    @MethodSource({"dev.clipengine.kernels.KernelTesting#threadPairs", "tileHeights"})
+    void oneAndTwoThreadsAndEitherTileGiveTheSameBits(Backend one, Backend two) {
         Random random = new Random(123);
         int[][] shapes = {{3, 77, 4, 17}, {2, 65, 2, 64}, {5, 17, 1, 8}, {1, 50, 8, 16}};
         for (int[] shape : shapes) {

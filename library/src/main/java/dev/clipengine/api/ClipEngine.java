@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -43,9 +42,6 @@ public final class ClipEngine implements AutoCloseable {
 
     /** The prompt {@link #classifier(List)} puts each label in. */
     public static final String DEFAULT_TEMPLATE = "a photo of a {}";
-
-    /** Whether a JVM's slow-kernel warning has been logged: once is enough. */
-    private static final AtomicBoolean SLOW_KERNEL_WARNED = new AtomicBoolean();
 
     private final ClipModel model;
     private final Encoders encoders;
@@ -87,21 +83,12 @@ public final class ClipEngine implements AutoCloseable {
             String backend = options.backend() != null ? options.backend() : Backends.defaultName();
             int threads = options.threadsPerEncoder(Runtime.getRuntime().availableProcessors());
             Encoders encoders = new Encoders(model, backend, threads, options.concurrency(), options.maxBatch());
-            warnOfSlowKernel(encoders.backendName());
             ModelConfig config = model.config();
             ModelInfo info = new ModelInfo(path.toString(), config instanceof TransformerConfig ? "transformer" : "mlp",
                     config.embedDim(), config.imageSize(), Math.exp(model.logitScale()), encoders.backendName(),
                     threads, options.concurrency(), options.maxBatch());
             return new ClipEngine(model, encoders, info);
         });
-    }
-
-    /** Logs, once a JVM, that its collector slows the Vector API kernels the backend computes with. */
-    private static void warnOfSlowKernel(String backend) {
-        String reason = Backends.slowKernelReason(backend);
-        if (reason != null && !SLOW_KERNEL_WARNED.getAndSet(true)) {
-            System.getLogger(ClipEngine.class.getName()).log(System.Logger.Level.WARNING, "this JVM runs " + reason);
-        }
     }
 
     /**
