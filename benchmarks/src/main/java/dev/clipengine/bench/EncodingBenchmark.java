@@ -25,11 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Encoding without gradients, as search and zero-shot classification use a model: {@value #ITEMS}
- * images, and {@value #ITEMS} captions either filling every position of the context ({@code full},
- * the worst case, as PyTorch computes every position) or of a real caption's length ({@code real},
- * 12 tokens with start and end, the positions after the end skipped). Random weights of the
- * config's shape; the cost does not depend on their values.
+ * Encoding without gradients, as search and zero-shot classification use a model: {@code items}
+ * images (16, or 1 as one query to a server), and as many captions either filling every position
+ * of the context ({@code full}, the worst case, as PyTorch computes every position) or of a real
+ * caption's length ({@code real}, 12 tokens with start and end, the positions after the end
+ * skipped). Random weights of the config's shape; the cost does not depend on their values.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 5)
@@ -38,7 +38,6 @@ import java.util.concurrent.TimeUnit;
         "-Xmx8g"})
 public class EncodingBenchmark extends BenchmarkSettings {
 
-    static final int ITEMS = 16;
     /** Words of a "real" caption: with start and end, 12 positions. */
     static final int REAL_WORDS = 10;
 
@@ -56,6 +55,9 @@ public class EncodingBenchmark extends BenchmarkSettings {
         @Param({"full", "real"})
         public String captions;
 
+        @Param({"16"})
+        public int items;
+
         Backend kernels;
         ClipGraph graph;
         Batch batch;
@@ -71,12 +73,12 @@ public class EncodingBenchmark extends BenchmarkSettings {
             Vocabulary vocabulary = shape.vocabularyFor(new Vocabulary(words));
             TransformerConfig config = (TransformerConfig) shape.withVocabSize(vocabulary.size());
             kernels = BenchmarkSetup.backend(backend, threads);
-            graph = ClipGraph.create(ClipModel.initialize(config, vocabulary, 0), kernels, ITEMS);
-            batch = new Batch(config, ITEMS);
+            graph = ClipGraph.create(ClipModel.initialize(config, vocabulary, 0), kernels, items);
+            batch = new Batch(config, items);
             SplittableRandom random = new SplittableRandom(0);
             int context = config.text().contextLength();
             int length = captions.equals("full") ? context : REAL_WORDS + 2;
-            int[][] ids = new int[ITEMS][context];
+            int[][] ids = new int[items][context];
             int end = vocabulary.id(Vocabulary.END);
             for (int[] caption : ids) {
                 caption[0] = vocabulary.id(Vocabulary.START);
@@ -85,13 +87,13 @@ public class EncodingBenchmark extends BenchmarkSettings {
                 }
                 caption[length - 1] = end;
             }
-            float[] pixels = new float[ITEMS * 3 * config.imageSize() * config.imageSize()];
+            float[] pixels = new float[items * 3 * config.imageSize() * config.imageSize()];
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (float) random.nextDouble(-2, 2);
             }
-            batch.fillImageValues(config, pixels, ITEMS);
+            batch.fillImageValues(config, pixels, items);
             // the images stay in place: only the captions' ids and starts change
-            batch.fillCaptions(ids, 0, ITEMS);
+            batch.fillCaptions(ids, 0, items);
         }
 
         @TearDown(Level.Trial)
@@ -104,6 +106,12 @@ public class EncodingBenchmark extends BenchmarkSettings {
     @Benchmark
     public float[] encodeImages(Encoder e) {
         return e.graph.encodeImages(e.batch);
+    }
+
+    /** The captions alone, as a text query does. */
+    @Benchmark
+    public float[] encodeTexts(Encoder e) {
+        return e.graph.encodeTexts(e.batch);
     }
 
     @Benchmark

@@ -9,9 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * is copied into panels {@link #NR} columns wide and {@link #KC} deep that stay in L1, and a
  * micro-kernel multiplies {@link #MR} rows of A, read where they lie, by one panel into a tile of
  * C held in registers. Species narrower than 512 bits (AVX2) are blocked by {@link NarrowGemm}
- * instead, which packs B deeper, copies A and visits C less often, to the same sums.
+ * instead, which packs B deeper, copies A and visits C less often, to the same sums. Two kinds
+ * of product go elsewhere, each with its own fixed order: a C of at most {@link DotGemm#MAX_ROWS}
+ * rows times a transposed B, and a C smaller than a vector each way, to {@link DotGemm}; a C
+ * narrower than a vector, taken transposed ({@code multiplyTransposed}).
  *
- * <p>Every element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
+ * <p>Every other element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
  * of fused multiply-adds from zero over its p in order (alpha is folded into the packed B), then
  * added to C as it stands, the first block as {@code fma(beta, C, sum)} or, when beta is 0, as
  * the sum alone without reading C. The blocks start at multiples of KC whatever the thread count,
@@ -76,10 +79,10 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     private final NarrowGemm narrow;
     /** Per worker: the micro-kernel's MR x NR tile of sums. */
     private final float[][] sumTiles;
-    /** The narrow paths' scratch: a transposed C, and contiguous rows of op(A) and columns of op(B). */
+    /** multiplyTransposed's scratch: the transposed C. */
     private float[] transposedC = new float[0];
-    private float[] dotRows = new float[0];
-    private float[] dotColumns = new float[0];
+    /** Products of few rows, as dot products of contiguous rows. */
+    private final DotGemm dots;
 
     // The call in progress, read by run(part, worker); fields so the task itself is reused.
     private boolean transA;
@@ -112,6 +115,7 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
         this.packed = new float[pool.threads()][0];
         this.sumTiles = new float[pool.threads()][MR * NR];
         this.narrow = WIDE_TILE ? null : new NarrowGemm(pool.threads(), tileRows);
+        this.dots = new DotGemm(pool);
     }
 
     @Override
@@ -127,8 +131,8 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
             multiplyTransposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
             return;
         }
-        if (beta == 0f && m < LANES && n < LANES && k >= 2 * LANES) {
-            multiplyByDots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        if (DotGemm.takes(transA, transB, m, n, k, beta)) {
+            dots.multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
         this.transA = transA;
@@ -179,44 +183,6 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 c[cOffset + i * ldc + j] = t[j * m + i];
-            }
-        }
-    }
-
-    /**
-     * A C smaller than a vector each way over a long depth (a weight gradient of a tiny layer):
-     * every element is one dot product, op(A)'s rows and op(B)'s columns first copied to contiguous
-     * rows so that the dot products run along vectors. Each sums its lanes, then the lanes from
-     * the first, then the depths past the last whole vector, in that order, and scales by alpha.
-     */
-    private void multiplyByDots(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
-                                int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset,
-                                int ldc) {
-        float[] rows = dotRows = grown(dotRows, m * k);
-        float[] columns = dotColumns = grown(dotColumns, n * k);
-        for (int p = 0; p < k; p++) {
-            for (int i = 0; i < m; i++) {
-                rows[i * k + p] = transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p];
-            }
-            for (int j = 0; j < n; j++) {
-                columns[j * k + p] = transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
-            }
-        }
-        int body = SPECIES.loopBound(k);
-        float[] lanes = sumTiles[0];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                FloatVector sums = FloatVector.zero(SPECIES);
-                for (int p = 0; p < body; p += LANES) {
-                    sums = FloatVector.fromArray(SPECIES, rows, i * k + p)
-                            .fma(FloatVector.fromArray(SPECIES, columns, j * k + p), sums);
-                }
-                sums.intoArray(lanes, 0);
-                float dot = VectorMath.sumLanes(lanes);
-                for (int p = body; p < k; p++) {
-                    dot = Math.fma(rows[i * k + p], columns[j * k + p], dot);
-                }
-                c[cOffset + i * ldc + j] = alpha * dot;
             }
         }
     }
