@@ -9,12 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * is copied into panels {@link #NR} columns wide and {@link #KC} deep that stay in L1, and a
  * micro-kernel multiplies {@link #MR} rows of A, read where they lie, by one panel into a tile of
  * C held in registers. Species narrower than 512 bits (AVX2) are blocked by {@link NarrowGemm}
- * instead, which packs B deeper, copies A and visits C less often, to the same sums. Two kinds
- * of product go elsewhere, each with its own fixed order: a C of at most {@link DotGemm#MAX_ROWS}
- * rows times a transposed B, and a C smaller than a vector each way, to {@link DotGemm}; a C
- * narrower than a vector, taken transposed ({@code multiplyTransposed}).
+ * instead, which packs B deeper, copies A and visits C less often, to the same sums.
  *
- * <p>Every other element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
+ * <p>Every element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
  * of fused multiply-adds from zero over its p in order (alpha is folded into the packed B), then
  * added to C as it stands, the first block as {@code fma(beta, C, sum)} or, when beta is 0, as
  * the sum alone without reading C. The blocks start at multiples of KC whatever the thread count,
@@ -69,6 +66,11 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
      * every part pack all of it, ran 5-9% faster split by columns.
      */
     private static final long TRANSPOSED_COPY = 8;
+    /**
+     * The most rows of x for which {@code x W^T} is taken the other way round: packing W^T costs
+     * 1-2 ns an element, which a few rows cannot pay back (docs/performance.md).
+     */
+    static final int FEW_ROWS = 96;
     /** The smallest part worth handing to a thread, in multiply-adds. */
     static final long PART_MIN_FMAS = 1L << 20;
 
@@ -79,10 +81,10 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     private final NarrowGemm narrow;
     /** Per worker: the micro-kernel's MR x NR tile of sums. */
     private final float[][] sumTiles;
-    /** multiplyTransposed's scratch: the transposed C. */
+    /** The narrow paths' scratch: a transposed C, and contiguous rows of op(A) and columns of op(B). */
     private float[] transposedC = new float[0];
-    /** Products of few rows, as dot products of contiguous rows. */
-    private final DotGemm dots;
+    private float[] dotRows = new float[0];
+    private float[] dotColumns = new float[0];
 
     // The call in progress, read by run(part, worker); fields so the task itself is reused.
     private boolean transA;
@@ -115,7 +117,6 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
         this.packed = new float[pool.threads()][0];
         this.sumTiles = new float[pool.threads()][MR * NR];
         this.narrow = WIDE_TILE ? null : new NarrowGemm(pool.threads(), tileRows);
-        this.dots = new DotGemm(pool);
     }
 
     @Override
@@ -128,13 +129,28 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
         }
         // narrower than a vector: even the half-panel kernel would waste most of its columns
         if (beta == 0f && n < LANES && m > n) {
-            multiplyTransposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+            multiplyTransposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, 0f, c, cOffset, ldc);
             return;
         }
-        if (DotGemm.takes(transA, transB, m, n, k, beta)) {
-            dots.multiply(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        if (beta == 0f && m < LANES && n < LANES && k >= 2 * LANES) {
+            multiplyByDots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
             return;
         }
+        // x W^T for a few rows of x (one caption, a few queries): packing all of W^T, an element at a
+        // time, would cost more than the product; taken the other way round, W's rows are copied as
+        // they lie and only x is packed. With alpha 1 the sums are the same bits either way, so a
+        // row's result does not depend on how many rows come with it
+        if (alpha == 1f && !transA && transB && m <= FEW_ROWS && m < n) {
+            multiplyTransposed(false, true, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
+        blocked(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** The product by the blocked kernels: the order of the class comment. */
+    private void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                         float beta, float[] c, int cOffset, int ldc) {
         this.transA = transA;
         this.transB = transB;
         this.m = m;
@@ -169,20 +185,70 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
     }
 
     /**
-     * A C narrower than a vector wastes most of every register tile's columns, so the product is
-     * taken the other way round, C^T = op(B)^T op(A)^T, wide, into scratch, and copied back
-     * transposed: C's few columns become the tiles' rows, of which at most five of a tile go spare.
-     * Its sums keep one fixed order, the transposed product's.
+     * The product taken the other way round, C^T = op(B)^T op(A)^T, into scratch holding C^T, and
+     * copied back transposed. For a C narrower than a vector, whose few columns would waste most of
+     * every register tile's, they become the tiles' rows, of which at most five of a tile go spare;
+     * its sums keep one fixed order, the transposed product's. For {@code x W^T} of few rows, each
+     * element is the same chain of multiply-adds as the product taken directly: the products of x's
+     * and W's elements are the same (alpha is 1), in the same order of depths and blocks, and C
+     * joins them where it would have. The transposed product goes straight to the blocked kernels:
+     * routed again, it could come back here and overwrite the scratch.
      */
     private void multiplyTransposed(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
-                                    int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset,
-                                    int ldc) {
+                                    int aOffset, int lda, float[] b, int bOffset, int ldb, float beta, float[] c,
+                                    int cOffset, int ldc) {
         float[] t = transposedC = grown(transposedC, m * n);
+        if (beta != 0f) {
+            // with beta 0, C may hold NaN and is never read
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    t[j * m + i] = c[cOffset + i * ldc + j];
+                }
+            }
+        }
         // op(B)^T is B read the other way, and so is op(A)^T: only the flags change
-        sgemm(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m);
+        blocked(!transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, beta, t, 0, m);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 c[cOffset + i * ldc + j] = t[j * m + i];
+            }
+        }
+    }
+
+    /**
+     * A C smaller than a vector each way over a long depth (a weight gradient of a tiny layer):
+     * every element is one dot product, op(A)'s rows and op(B)'s columns first copied to contiguous
+     * rows so that the dot products run along vectors. Each sums its lanes, then the lanes from
+     * the first, then the depths past the last whole vector, in that order, and scales by alpha.
+     */
+    private void multiplyByDots(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset,
+                                int ldc) {
+        float[] rows = dotRows = grown(dotRows, m * k);
+        float[] columns = dotColumns = grown(dotColumns, n * k);
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                rows[i * k + p] = transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p];
+            }
+            for (int j = 0; j < n; j++) {
+                columns[j * k + p] = transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+            }
+        }
+        int body = SPECIES.loopBound(k);
+        float[] lanes = sumTiles[0];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                FloatVector sums = FloatVector.zero(SPECIES);
+                for (int p = 0; p < body; p += LANES) {
+                    sums = FloatVector.fromArray(SPECIES, rows, i * k + p)
+                            .fma(FloatVector.fromArray(SPECIES, columns, j * k + p), sums);
+                }
+                sums.intoArray(lanes, 0);
+                float dot = VectorMath.sumLanes(lanes);
+                for (int p = body; p < k; p++) {
+                    dot = Math.fma(rows[i * k + p], columns[j * k + p], dot);
+                }
+                c[cOffset + i * ldc + j] = alpha * dot;
             }
         }
     }
