@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +89,23 @@ class ClipEngineTest {
                 norm += v * v;
             }
             assertEquals(1, norm, 1e-5, "embeddings are unit vectors");
+        }
+    }
+
+    /**
+     * A caption's embedding has the same bits alone as among others, with the default batch: the
+     * batch's token rows (13 captions, one of 40 words) are far more than the few rows whose
+     * products the engine takes another way round, a caption alone far fewer.
+     */
+    @Test
+    void aCaptionHasTheSameBitsAloneAsInABatch() {
+        List<String> captions = new ArrayList<>(Fixture.captions());
+        captions.add(String.join(" ", Collections.nCopies(40, "photo")));
+        try (ClipEngine defaults = ClipEngine.open(Fixture.MODEL, EngineOptions.defaults().withThreads(2))) {
+            float[][] together = defaults.embedTexts(captions);
+            for (int i = 0; i < captions.size(); i++) {
+                assertArrayEquals(together[i], defaults.embedText(captions.get(i)), captions.get(i));
+            }
         }
     }
 
