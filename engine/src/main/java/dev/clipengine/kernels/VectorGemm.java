@@ -9,7 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * is copied into panels {@link #NR} columns wide and {@link #KC} deep that stay in L1, and a
  * micro-kernel multiplies {@link #MR} rows of A, read where they lie, by one panel into a tile of
  * C held in registers. Species narrower than 512 bits (AVX2) are blocked by {@link NarrowGemm}
- * instead, which packs B deeper, copies A and visits C less often, to the same sums.
+ * instead, which packs B deeper, copies A and visits C less often, to the same sums. A C
+ * narrower than a vector, and {@code x W^T} of few rows, are taken the other way round
+ * ({@code multiplyTransposed}); a C smaller than a vector each way as dot products
+ * ({@code multiplyByDots}), in orders of their own, except that {@code x W^T} with alpha 1 (a
+ * linear layer) always sums in the order below.
  *
  * <p>Every element of C is summed in one fixed order: for each block of {@link #KC} depths, a chain
  * of fused multiply-adds from zero over its p in order (alpha is folded into the packed B), then
@@ -71,6 +75,8 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
      * 1-2 ns an element, which a few rows cannot pay back (docs/performance.md).
      */
     static final int FEW_ROWS = 96;
+    /** The largest C, in floats, taken the other way round for few rows: its scratch copy is kept. */
+    private static final long TRANSPOSED_MAX = 1L << 22;
     /** The smallest part worth handing to a thread, in multiply-adds. */
     static final long PART_MIN_FMAS = 1L << 20;
 
@@ -132,15 +138,17 @@ final class VectorGemm implements WorkerPool.Task, MatrixProduct {
             multiplyTransposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, 0f, c, cOffset, ldc);
             return;
         }
-        if (beta == 0f && m < LANES && n < LANES && k >= 2 * LANES) {
+        // x W^T with alpha 1 (a linear layer) sums in the blocked kernels' order whatever its rows,
+        // so that a row's result does not depend on how many rows come with it
+        boolean linearLayer = alpha == 1f && !transA && transB;
+        if (beta == 0f && m < LANES && n < LANES && k >= 2 * LANES && !linearLayer) {
             multiplyByDots(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
             return;
         }
         // x W^T for a few rows of x (one caption, a few queries): packing all of W^T, an element at a
         // time, would cost more than the product; taken the other way round, W's rows are copied as
-        // they lie and only x is packed. With alpha 1 the sums are the same bits either way, so a
-        // row's result does not depend on how many rows come with it
-        if (alpha == 1f && !transA && transB && m <= FEW_ROWS && m < n) {
+        // they lie and only x is packed, to the same bits. Not where C^T would need a large scratch
+        if (linearLayer && m <= FEW_ROWS && m < n && (long) m * n <= TRANSPOSED_MAX) {
             multiplyTransposed(false, true, m, n, k, 1f, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
