@@ -3,8 +3,10 @@ package dev.clipengine.bench;
 import dev.clipengine.kernels.Backend;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,7 +21,12 @@ import java.util.Set;
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp benchmarks/target/benchmarks.jar dev.clipengine.bench.InterleavedStep \
  *     [--model vit-bench] [--backends vector,blas] [--threads 2] [--batch 256] [--warmup 2] [--rounds 7] [--encode]
+ *     [--by-operator]
  * </pre>
+ *
+ * <p>With {@code --by-operator} every backend call is timed too ({@link TimingBackend}) and a table
+ * gives each operator's (and each product shape's) milliseconds a round on every backend, side by
+ * side: which operators make the difference, measured under the same load.
  *
  * <p>Every backend keeps a whole model, its gradients and its optimizer's moments: two backends of
  * {@code ViT-B-32} need a heap of about 12 GB ({@code -Xmx14g}).
@@ -31,8 +38,9 @@ public final class InterleavedStep {
 
     public static void main(String[] args) {
         CommandLine line = new CommandLine("InterleavedStep",
-                "--model NAME --backends A,B --threads N --batch N --warmup N --rounds N --encode", args,
-                Set.of("--model", "--backends", "--threads", "--batch", "--warmup", "--rounds"), Set.of("--encode"));
+                "--model NAME --backends A,B --threads N --batch N --warmup N --rounds N --encode --by-operator", args,
+                Set.of("--model", "--backends", "--threads", "--batch", "--warmup", "--rounds"),
+                Set.of("--encode", "--by-operator"));
         String model = line.text("--model", "vit-bench");
         String[] backends = line.text("--backends", "vector,blas").split(",");
         int threads = line.positive("--threads", 2);
@@ -40,14 +48,19 @@ public final class InterleavedStep {
         int warmup = line.positive("--warmup", 2);
         int rounds = line.positive("--rounds", 7);
         boolean encode = line.has("--encode");
+        boolean byOperator = line.has("--by-operator");
         if (backends.length < 2) {
             throw line.fail("--backends needs two or more names, comma-separated");
         }
         List<Backend> opened = new ArrayList<>();
         try {
             Runnable[] work = new Runnable[backends.length];
+            TimingBackend[] timings = new TimingBackend[backends.length];
             for (int b = 0; b < backends.length; b++) {
                 Backend backend = BenchmarkSetup.backend(backends[b], threads);
+                if (byOperator) {
+                    backend = timings[b] = new TimingBackend(backend);
+                }
                 opened.add(backend);
                 TrainingStep step = new TrainingStep(BenchmarkModels.config(model), backend, batch, 0);
                 work[b] = step.task(encode);
@@ -56,6 +69,11 @@ public final class InterleavedStep {
             for (int i = 0; i < warmup; i++) {
                 for (Runnable w : work) {
                     w.run();
+                }
+            }
+            for (TimingBackend timing : timings) {
+                if (timing != null) {
+                    timing.reset();
                 }
             }
             double[][] millis = new double[backends.length][rounds];
@@ -69,6 +87,9 @@ public final class InterleavedStep {
                 }
             }
             print(model, encode, batch, threads, backends, millis);
+            if (byOperator) {
+                printOperators(backends, timings, rounds);
+            }
         } finally {
             for (Backend backend : opened) {
                 backend.close();
@@ -100,6 +121,45 @@ public final class InterleavedStep {
             Arrays.sort(ratios);
             System.out.printf(Locale.ROOT, "  %s/%s speed: median %.3f (rounds %.3f to %.3f)%n", backends[0],
                     backends[b], median(ratios), ratios[0], ratios[rounds - 1]);
+        }
+    }
+
+    /** Each operator's milliseconds a round on every backend, the largest on the first backend first. */
+    private static void printOperators(String[] backends, TimingBackend[] timings, int rounds) {
+        List<Map<String, TimingBackend.Entry>> byName = new ArrayList<>();
+        for (TimingBackend timing : timings) {
+            Map<String, TimingBackend.Entry> entries = new LinkedHashMap<>();
+            for (TimingBackend.Entry e : timing.entries()) {
+                entries.put(e.name, e);
+            }
+            byName.add(entries);
+        }
+        StringBuilder header = new StringBuilder("| operator | calls a round |");
+        StringBuilder rule = new StringBuilder("|---|---:|");
+        for (String backend : backends) {
+            header.append(" `").append(backend).append("` ms |");
+            rule.append("---:|");
+        }
+        for (int b = 1; b < backends.length; b++) {
+            header.append(" `").append(backends[0]).append("`/`").append(backends[b]).append("` speed |");
+            rule.append("---:|");
+        }
+        System.out.println();
+        System.out.println(header);
+        System.out.println(rule);
+        for (TimingBackend.Entry first : timings[0].entries()) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d |", first.name,
+                    first.calls / rounds));
+            for (Map<String, TimingBackend.Entry> entries : byName) {
+                TimingBackend.Entry e = entries.get(first.name);
+                row.append(e == null ? " - |" : String.format(Locale.ROOT, " %.2f |", e.nanos / 1e6 / rounds));
+            }
+            for (int b = 1; b < backends.length; b++) {
+                TimingBackend.Entry other = byName.get(b).get(first.name);
+                row.append(other == null ? " - |"
+                        : String.format(Locale.ROOT, " %.2f |", other.nanos / (double) first.nanos));
+            }
+            System.out.println(row);
         }
     }
 

@@ -16,9 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       after every 128 depths stalled the 6 x 2 kernel, half the size of the wide one, on cache
  *       misses for a quarter of its time.</li>
  *   <li>A is copied, MC rows at a time, into rows {@code kb + ROW_PAD} apart, so that the kernel
- *       reads depth along a row whether A is transposed or not (see {@link NarrowTileKernel}), and
- *       so that a tile's six rows do not all fall in the same sets of L1, as rows of A in place
- *       would with lda a multiple of 1024 (k of 1024, 2048, 3072).</li>
+ *       reads a row's depths with stride 1 (see {@link NarrowTileKernel}), and so that a tile's six
+ *       rows do not all fall in the same sets of L1, as rows of A in place would with lda a
+ *       multiple of 1024 (k of 1024, 2048, 3072). A transposed A (a weight gradient) is copied
+ *       instead into tiles of four rows interleaved depth by depth, where its values lie side by
+ *       side already: whole vectors move, not single elements.</li>
  * </ul>
  *
  * <p>An instance belongs to one VectorGemm: {@link #set} takes a call's operands, then each worker
@@ -44,6 +46,15 @@ final class NarrowGemm {
     static final int MC = 48;
     /** Columns of B packed at a time: A is copied once per NC columns, so the wider the fewer copies. */
     static final int NC = 32 * NR;
+    /**
+     * Rows of a transposed A copied at a time: at each depth they lie side by side, so the copy
+     * reads 1.5 KiB runs instead of MC's 192 bytes (a weight gradient's A, tens of MB, comes from
+     * memory). A multiple of MC.
+     */
+    static final int TRANSPOSED_GROUP = 8 * MC;
+    /** Rows of a tile of a transposed A, copied interleaved: a 128-bit vector's worth at each depth. */
+    private static final int INTERLEAVED = 4;
+    private static final VectorSpecies<Float> QUARTET = FloatVector.SPECIES_128;
     /** Floats between copied rows of A past their depths: 64 bytes, so that rows fall in different sets of L1. */
     private static final int ROW_PAD = 16;
 
@@ -117,12 +128,17 @@ final class NarrowGemm {
                 float[] panel = packPanels(pb, kb, jc, nc, panelCount, worker);
                 // the first depths fold beta * C in, the later ones add to C as the earlier ones left it
                 float cScale = pb == 0 ? beta : 1f;
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    float[] aRows = packRows(ic, mc, pb, kb, worker);
-                    for (int jp = 0; jp < panelCount; jp++) {
-                        columnOfTiles(mc, Math.min(NR, nc - jp * NR), kb, aRows, panel, jp * kb * NR,
-                                ic, jc + jp * NR, cScale, worker);
+                int group = transA ? TRANSPOSED_GROUP : MC;
+                for (int ig = i0; ig < i1; ig += group) {
+                    int rows = Math.min(group, i1 - ig);
+                    float[] aRows = packRows(ig, rows, pb, kb, worker);
+                    for (int ic = ig; ic < ig + rows; ic += MC) {
+                        int mc = Math.min(MC, ig + rows - ic);
+                        int aIndex = (ic - ig) * (transA ? kb : kb + ROW_PAD);
+                        for (int jp = 0; jp < panelCount; jp++) {
+                            columnOfTiles(mc, Math.min(NR, nc - jp * NR), kb, aRows, aIndex, panel, jp * kb * NR,
+                                    ic, jc + jp * NR, cScale, worker);
+                        }
                     }
                 }
             }
@@ -134,12 +150,14 @@ final class NarrowGemm {
      * at a time for every row tile, so that those depths of the panel stay in L1 while A's rows
      * pass, summed in a scratch column and stored into C once.
      */
-    private void columnOfTiles(int mc, int cols, int kb, float[] aRows, float[] panel, int panelIndex,
+    private void columnOfTiles(int mc, int cols, int kb, float[] aRows, int aIndex, float[] panel, int panelIndex,
                                int i, int j, float cScale, int worker) {
         int rowStride = kb + ROW_PAD;
+        // a transposed A is copied four rows interleaved (packRows), so its tiles are four rows high
+        int height = transA ? INTERLEAVED : mr;
         float[] column = sums[worker];
-        if (column.length < (mc + mr) * NR) {
-            column = sums[worker] = new float[(MC + mr) * NR];
+        if (column.length < (mc + height) * NR) {
+            column = sums[worker] = new float[(MC + Math.max(mr, INTERLEAVED)) * NR];
         }
         // whole tiles go straight to C from their last block, unless C must first join the only one
         boolean direct = cols == NR && (kb > KC || cScale == 0f);
@@ -147,11 +165,19 @@ final class NarrowGemm {
         for (int q = 0; q < kb; q += KC) {
             int kc = Math.min(KC, kb - q);
             boolean last = q + KC >= kb;
-            for (int ir = 0; ir < mc; ir += mr) {
-                int tileRows = Math.min(mr, mc - ir);
-                NarrowTileKernel.multiply(mr, kc, aRows, ir * rowStride + q, rowStride, tileRows,
-                        panel, panelIndex + q * NR, column, ir * NR, q > 0,
-                        last && direct && tileRows == mr, c, cIndex + ir * ldc, ldc);
+            for (int ir = 0; ir < mc; ir += height) {
+                int tileRows = Math.min(height, mc - ir);
+                boolean toC = last && direct && tileRows == height;
+                if (last && direct && cScale == 0f) {
+                    claimLines(c, cIndex + ir * ldc, tileRows);
+                }
+                if (transA) {
+                    NarrowTileKernel.fourInterleavedRows(kc, aRows, aIndex + ir * kb + INTERLEAVED * q, panel,
+                            panelIndex + q * NR, column, ir * NR, q > 0, toC, c, cIndex + ir * ldc, ldc);
+                } else {
+                    NarrowTileKernel.multiply(mr, kc, aRows, aIndex + ir * rowStride + q, rowStride, tileRows,
+                            panel, panelIndex + q * NR, column, ir * NR, q > 0, toC, c, cIndex + ir * ldc, ldc);
+                }
             }
             if (q == 0 && cScale != 0f) {
                 // C joins after the first block's sums and before the next one's, as in the wide path
@@ -161,8 +187,21 @@ final class NarrowGemm {
             }
         }
         // the rest from the scratch column: a last tile of fewer rows, or all of a narrower panel
-        for (int r = direct ? mc / mr * mr : 0; r < mc; r++) {
+        for (int r = direct ? mc / height * height : 0; r < mc; r++) {
             System.arraycopy(column, r * NR, c, cIndex + r * ldc, cols);
+        }
+    }
+
+    /**
+     * Stores a zero at both ends of each of a tile's rows of C, NR floats from from, which the tile
+     * will overwrite: beta is 0 and C is never read, so its lines would otherwise first be fetched
+     * when the kernel stores its sums, stalling it; fetched now, they arrive while it multiplies.
+     * (Java has no prefetch; with k of 256 the fetches took a tenth of a 16640x1024x256 product.)
+     */
+    private void claimLines(float[] c, int from, int rows) {
+        for (int r = 0; r < rows; r++) {
+            c[from + r * ldc] = 0f;
+            c[from + r * ldc + NR - 1] = 0f;
         }
     }
 
@@ -235,23 +274,36 @@ final class NarrowGemm {
         return panel;
     }
 
-    /** Copies op(A)[ic .. ic+mc-1][pb .. pb+kb-1] into rows kb + ROW_PAD apart. */
+    /**
+     * Copies op(A)[ic .. ic+mc-1][pb .. pb+kb-1]: A's rows (at most MC) into rows kb + ROW_PAD apart, a
+     * transposed A's into tiles of four rows interleaved (row r of a tile at depth p at
+     * {@code 4 * p + r}, the tile 4 * kb floats after the one before, a last tile of fewer rows
+     * filled up with its last row).
+     */
     private float[] packRows(int ic, int mc, int pb, int kb, int worker) {
-        int stride = kb + ROW_PAD;
         float[] copy = rows[worker];
-        if (copy.length < mc * stride) {
-            copy = rows[worker] = new float[MC * (KB + ROW_PAD)];
+        int size = transA ? Math.ceilDiv(mc, INTERLEAVED) * INTERLEAVED * kb : mc * (kb + ROW_PAD);
+        if (copy.length < size) {
+            copy = rows[worker] = new float[Math.max(size, MC * (KB + ROW_PAD))];
         }
         if (!transA) {
+            int stride = kb + ROW_PAD;
             for (int r = 0; r < mc; r++) {
                 System.arraycopy(a, aOffset + (ic + r) * lda + pb, copy, r * stride, kb);
             }
         } else {
-            // a transposed A's rows are its columns: each depth's mc values lie side by side
+            // a transposed A's rows are its columns, so a tile's four values of one depth lie side by
+            // side: one 128-bit move each, where copying into rows took a load and a store an element
+            int whole = mc / INTERLEAVED;
+            int tileSize = INTERLEAVED * kb;
             for (int p = 0; p < kb; p++) {
                 int from = aOffset + (pb + p) * lda + ic;
-                for (int r = 0; r < mc; r++) {
-                    copy[r * stride + p] = a[from + r];
+                int to = INTERLEAVED * p;
+                for (int t = 0; t < whole; t++, from += INTERLEAVED, to += tileSize) {
+                    FloatVector.fromArray(QUARTET, a, from).intoArray(copy, to);
+                }
+                for (int r = 0, rest = mc - whole * INTERLEAVED; rest > 0 && r < INTERLEAVED; r++) {
+                    copy[to + r] = a[from + Math.min(r, rest - 1)];
                 }
             }
         }

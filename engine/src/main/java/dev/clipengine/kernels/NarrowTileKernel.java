@@ -11,7 +11,8 @@ import java.lang.management.ManagementFactory;
  * registers), and {@link VectorAttention}'s on every width: 6 (or 4, see {@link #ROWS}) rows of A
  * by one packed panel two vectors wide, so 12 accumulators, 2 panel vectors and a broadcast, and
  * the same multiply-adds in the same order as the wide kernel. Each element's sum is one chain over
- * the depths whatever the tile's rows, so both tiles give the same bits.
+ * the depths whatever the tile's rows, so all tiles give the same bits, {@link #fourInterleavedRows}
+ * (a transposed A) included.
  *
  * <p>A's rows are read with depth stride 1 (copied so by the caller): C2 hoists an array's bounds
  * checks out of a loop only when the index moves by a constant, and with a stride known only at
@@ -23,6 +24,9 @@ import java.lang.management.ManagementFactory;
  * multiply-adds; with 12 accumulators, 2 panel vectors and a broadcast already filling the 16
  * registers, accumulators then spilled to the stack inside the loop and the kernel ran at a third
  * to half its speed. A 4 x 3-vector tile (12 accumulators, 3 panel vectors) spilled the same way.
+ * Four rows interleaved cannot spill whatever the order (14 registers) and ran as fast as six rows
+ * a stride apart, but copying A's rows into that layout takes a transposition; a transposed A is
+ * in it already, and only it is copied so.
  *
  * <p>Each tile's sums are added and stored row by row written out, not through a helper taking a
  * row's two vectors: C2 compiled such a helper out of line, which boxed every accumulator, and the
@@ -206,6 +210,75 @@ final class NarrowTileKernel {
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             x = FloatVector.broadcast(SPECIES, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (add) {
+            // the running sums plus this block's: one rounding, as C + sum would be
+            c00 = c00.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 0 * NR + 0 * LANES));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 0 * NR + 1 * LANES));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 1 * NR + 0 * LANES));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 1 * NR + 1 * LANES));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 2 * NR + 0 * LANES));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 2 * NR + 1 * LANES));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 3 * NR + 0 * LANES));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, sums, sumsIndex + 3 * NR + 1 * LANES));
+        }
+        if (toC) {
+            // straight into C, without a copy through the scratch column
+            c00.intoArray(c, cIndex + 0 * ldc);
+            c01.intoArray(c, cIndex + 0 * ldc + LANES);
+            c10.intoArray(c, cIndex + 1 * ldc);
+            c11.intoArray(c, cIndex + 1 * ldc + LANES);
+            c20.intoArray(c, cIndex + 2 * ldc);
+            c21.intoArray(c, cIndex + 2 * ldc + LANES);
+            c30.intoArray(c, cIndex + 3 * ldc);
+            c31.intoArray(c, cIndex + 3 * ldc + LANES);
+        } else {
+            c00.intoArray(sums, sumsIndex + 0 * NR + 0 * LANES);
+            c01.intoArray(sums, sumsIndex + 0 * NR + 1 * LANES);
+            c10.intoArray(sums, sumsIndex + 1 * NR + 0 * LANES);
+            c11.intoArray(sums, sumsIndex + 1 * NR + 1 * LANES);
+            c20.intoArray(sums, sumsIndex + 2 * NR + 0 * LANES);
+            c21.intoArray(sums, sumsIndex + 2 * NR + 1 * LANES);
+            c30.intoArray(sums, sumsIndex + 3 * NR + 0 * LANES);
+            c31.intoArray(sums, sumsIndex + 3 * NR + 1 * LANES);
+        }
+    }
+
+    /**
+     * Four rows interleaved: element (r, p) of the tile's A at {@code aIndex + 4 * p + r}, as
+     * NarrowGemm copies a transposed A, whose four values of a depth lie side by side and so move
+     * as one 128-bit vector. The same multiply-adds as {@link #fourRows}; the four broadcasts share
+     * one index, and at 14 registers a loop that loads them all first still cannot spill (six rows
+     * so interleaved did, at half speed). The epilogue is {@link #fourRows}'s, written out again for
+     * the reason in the class comment.
+     */
+    static void fourInterleavedRows(int kc, float[] a, int aIndex, float[] panel, int panelIndex,
+                                 float[] sums, int sumsIndex, boolean add, boolean toC, float[] c, int cIndex, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++) {
+            int bp = panelIndex + p * NR;
+            int ap = aIndex + 4 * p;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, bp + LANES);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ap + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
