@@ -130,10 +130,10 @@ final class NarrowGemm {
                 float cScale = pb == 0 ? beta : 1f;
                 int group = transA ? TRANSPOSED_GROUP : MC;
                 for (int ig = i0; ig < i1; ig += group) {
-                    int rows = Math.min(group, i1 - ig);
-                    float[] aRows = packRows(ig, rows, pb, kb, worker);
-                    for (int ic = ig; ic < ig + rows; ic += MC) {
-                        int mc = Math.min(MC, ig + rows - ic);
+                    int groupRows = Math.min(group, i1 - ig);
+                    float[] aRows = packRows(ig, groupRows, pb, kb, worker);
+                    for (int ic = ig; ic < ig + groupRows; ic += MC) {
+                        int mc = Math.min(MC, ig + groupRows - ic);
                         int aIndex = (ic - ig) * (transA ? kb : kb + ROW_PAD);
                         for (int jp = 0; jp < panelCount; jp++) {
                             columnOfTiles(mc, Math.min(NR, nc - jp * NR), kb, aRows, aIndex, panel, jp * kb * NR,
