@@ -4,6 +4,7 @@ import dev.clipengine.kernels.Backend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,7 +125,10 @@ public final class InterleavedStep {
         }
     }
 
-    /** Each operator's milliseconds a round on every backend, the largest on the first backend first. */
+    /**
+     * Each operator's milliseconds a round on every backend, the largest on the first backend first,
+     * then any that only the other backends called.
+     */
     private static void printOperators(String[] backends, TimingBackend[] timings, int rounds) {
         List<Map<String, TimingBackend.Entry>> byName = new ArrayList<>();
         for (TimingBackend timing : timings) {
@@ -147,16 +151,22 @@ public final class InterleavedStep {
         System.out.println();
         System.out.println(header);
         System.out.println(rule);
-        for (TimingBackend.Entry first : timings[0].entries()) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d |", first.name,
-                    first.calls / rounds));
+        Set<String> names = new LinkedHashSet<>();
+        for (TimingBackend timing : timings) {
+            timing.entries().forEach(e -> names.add(e.name));
+        }
+        for (String name : names) {
+            TimingBackend.Entry first = byName.get(0).get(name);
+            long calls = byName.stream().map(entries -> entries.get(name)).filter(e -> e != null)
+                    .mapToLong(e -> e.calls).findFirst().orElse(0);
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d |", name, calls / rounds));
             for (Map<String, TimingBackend.Entry> entries : byName) {
-                TimingBackend.Entry e = entries.get(first.name);
+                TimingBackend.Entry e = entries.get(name);
                 row.append(e == null ? " - |" : String.format(Locale.ROOT, " %.2f |", e.nanos / 1e6 / rounds));
             }
             for (int b = 1; b < backends.length; b++) {
-                TimingBackend.Entry other = byName.get(b).get(first.name);
-                row.append(other == null ? " - |"
+                TimingBackend.Entry other = byName.get(b).get(name);
+                row.append(first == null || other == null || first.nanos == 0 ? " - |"
                         : String.format(Locale.ROOT, " %.2f |", other.nanos / (double) first.nanos));
             }
             System.out.println(row);

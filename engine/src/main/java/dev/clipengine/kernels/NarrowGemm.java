@@ -39,9 +39,10 @@ final class NarrowGemm {
      */
     static final int KB = 6 * KC;
     /**
-     * Rows of A copied at a time: MC x KB floats (288 KiB) stay in Zen 3's 512 KiB L2 while the
-     * panels pass; 96 to 384 rows with shallower KB were no faster on one thread or two. A whole
-     * number of tiles of either height.
+     * Rows of A multiplied against the panels at a time: MC x KB floats (288 KiB) stay in Zen 3's
+     * 512 KiB L2 while the panels pass; 96 to 384 rows with shallower KB were no faster on one thread
+     * or two. A whole number of tiles of every height (4 and 6), so that only the last tile of a
+     * product's rows can be partial. A's rows are copied MC at a time; a transposed A's, TRANSPOSED_GROUP.
      */
     static final int MC = 48;
     /** Columns of B packed at a time: A is copied once per NC columns, so the wider the fewer copies. */
@@ -49,7 +50,8 @@ final class NarrowGemm {
     /**
      * Rows of a transposed A copied at a time: at each depth they lie side by side, so the copy
      * reads 1.5 KiB runs instead of MC's 192 bytes (a weight gradient's A, tens of MB, comes from
-     * memory). A multiple of MC.
+     * memory); the copy, up to 2.25 MiB, is then multiplied MC rows at a time. A multiple of MC, so
+     * of the four-row tile too.
      */
     static final int TRANSPOSED_GROUP = 8 * MC;
     /** Rows of a tile of a transposed A, copied interleaved: a 128-bit vector's worth at each depth. */
@@ -109,10 +111,11 @@ final class NarrowGemm {
     }
 
     /**
-     * Whether this blocking takes a product. A transposed A is copied into rows at a store per
-     * element; with C at most 4 panels wide that cost more than the copy saved (a weight gradient
-     * 256Tx48x1024 ran at 0.6x), and VectorGemm's own loop, which reads A in place at any stride
-     * into the same two-vector tile, takes it instead: the same sums in the same order.
+     * Whether this blocking takes a product. With A transposed and C at most 4 panels wide the copy
+     * of A costs more than it saves, and VectorGemm's own loop, which reads A in place at any stride
+     * into the same two-vector tile, takes it instead: the same sums in the same order. (With the
+     * interleaved copy this blocking was 6-9% faster there at 4096 and 16640 deep, but 20-50% slower
+     * at 256 to 1536 deep.)
      */
     static boolean handles(boolean transA, int n) {
         return !transA || n > 4 * NR;
@@ -193,10 +196,12 @@ final class NarrowGemm {
     }
 
     /**
-     * Stores a zero at both ends of each of a tile's rows of C, NR floats from from, which the tile
-     * will overwrite: beta is 0 and C is never read, so its lines would otherwise first be fetched
-     * when the kernel stores its sums, stalling it; fetched now, they arrive while it multiplies.
-     * (Java has no prefetch; with k of 256 the fetches took a tenth of a 16640x1024x256 product.)
+     * Stores a zero into the first and the last of the NR elements of each of a tile's rows of C
+     * (from {@code from}, rows ldc apart), all of which the tile will overwrite, straight from the
+     * kernel or, for a last tile of fewer rows, from the scratch column. Only with beta 0, when C is
+     * never read: its lines would otherwise first be fetched when the kernel stores its sums,
+     * stalling it; fetched now, they arrive while it multiplies. (Java has no prefetch; with k of
+     * 256 the fetches took a tenth of a {@code 16640x1024Tx256} product.)
      */
     private void claimLines(float[] c, int from, int rows) {
         for (int r = 0; r < rows; r++) {

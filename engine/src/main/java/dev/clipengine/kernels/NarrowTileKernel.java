@@ -14,9 +14,9 @@ import java.lang.management.ManagementFactory;
  * the depths whatever the tile's rows, so all tiles give the same bits, {@link #fourInterleavedRows}
  * (a transposed A) included.
  *
- * <p>A's rows are read with depth stride 1 (copied so by the caller): C2 hoists an array's bounds
- * checks out of a loop only when the index moves by a constant, and with a stride known only at
- * run time it kept six compares and branches in every step of the loop.
+ * <p>A's rows are read with depth stride 1 (copied so by the caller; 4 in the interleaved layout):
+ * C2 hoists an array's bounds checks out of a loop only when the index moves by a constant, and
+ * with a stride known only at run time it kept six compares and branches in every step of the loop.
  *
  * <p>The loop is one depth a step, and the rows lie a run-time stride apart, each with an index of
  * its own. Unrolling it by 2 or 4, or placing the rows at constant distances from one index

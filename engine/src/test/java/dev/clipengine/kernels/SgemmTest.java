@@ -89,8 +89,9 @@ class SgemmTest {
         Random random = new Random(14);
         // 1030 and 1601 past the narrow path's 1536 packed depths; a transposed A is copied four rows
         // interleaved, 384 rows at a time: 67 rows end in a tile of three, 401 in a second copy of 17
+        // (a product large enough to be split between threads)
         int[][] shapes = {{13, 33, 129}, {70, 50, 300}, {200, 333, 700}, {31, 17, 1030}, {9, 70, 1601}, {67, 131, 300},
-                {401, 67, 50}};
+                {401, 67, 100}};
         try (Backend backend = new VectorBackend(threads, tileRows)) {
             int variant = 0;
             for (int[] shape : shapes) {
