@@ -167,11 +167,11 @@ final class NarrowGemm {
         int cIndex = cOffset + i * ldc + j;
         for (int q = 0; q < kb; q += KC) {
             int kc = Math.min(KC, kb - q);
-            boolean last = q + KC >= kb;
+            boolean lastToC = direct && q + KC >= kb;
             for (int ir = 0; ir < mc; ir += height) {
                 int tileRows = Math.min(height, mc - ir);
-                boolean toC = last && direct && tileRows == height;
-                if (last && direct && cScale == 0f) {
+                boolean toC = lastToC && tileRows == height;
+                if (lastToC && cScale == 0f) {
                     claimLines(c, cIndex + ir * ldc, tileRows);
                 }
                 if (transA) {
@@ -300,6 +300,7 @@ final class NarrowGemm {
             // a transposed A's rows are its columns, so a tile's four values of one depth lie side by
             // side: one 128-bit move each, where copying into rows took a load and a store an element
             int whole = mc / INTERLEAVED;
+            int rest = mc % INTERLEAVED;
             int tileSize = INTERLEAVED * kb;
             for (int p = 0; p < kb; p++) {
                 int from = aOffset + (pb + p) * lda + ic;
@@ -307,8 +308,10 @@ final class NarrowGemm {
                 for (int t = 0; t < whole; t++, from += INTERLEAVED, to += tileSize) {
                     FloatVector.fromArray(QUARTET, a, from).intoArray(copy, to);
                 }
-                for (int r = 0, rest = mc - whole * INTERLEAVED; rest > 0 && r < INTERLEAVED; r++) {
-                    copy[to + r] = a[from + Math.min(r, rest - 1)];
+                if (rest > 0) {
+                    for (int r = 0; r < INTERLEAVED; r++) {
+                        copy[to + r] = a[from + Math.min(r, rest - 1)];
+                    }
                 }
             }
         }
